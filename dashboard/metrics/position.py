@@ -146,8 +146,9 @@ def position(
         home_key: The home area's code; it is part of the ranked population.
         values: Value per area for every English local authority (missing ones allowed).
         polarity: The indicator's polarity.
-        banded: False for indicators that are ranked but not banded; the band is then None
-            while the rank and quartile bounds are still given.
+        banded: False for indicators the publisher marks as not for quartile comparison
+            (LAIT's `No_Quartile`); rank and band are then None (the issue's rule: no rank or
+            band for such indicators), while the quartile bounds are still given.
 
     Returns:
         The position. ``of`` counts the numeric values. Quartile bounds are given whenever any
@@ -160,6 +161,7 @@ def position(
         return Position(None, 0, None, None, None, None)
     bounds = quartile_bounds(numeric)
     home_value = as_number(values.get(home_key))
-    rank = rank_values(values, polarity).get(home_key) if home_value is not None else None
+    ranked = home_value is not None and banded
+    rank = rank_values(values, polarity).get(home_key) if ranked else None
     band = quartile_band(home_value, bounds, polarity) if banded else None
     return Position(rank, len(numeric), band, *bounds)

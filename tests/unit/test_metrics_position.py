@@ -123,10 +123,10 @@ def test_position_polarity_none_keeps_quartiles_only():
     assert result == Position(None, 3, None, 1.5, 2.0, 2.5)
 
 
-def test_position_not_banded_keeps_rank():
-    """banded=False removes the band only."""
+def test_position_not_banded_has_no_rank_or_band():
+    """banded=False (LAIT No_Quartile) gives neither rank nor band."""
     result = position("a", {"a": 1.0, "b": 2.0, "c": 3.0}, "low", banded=False)
-    assert (result.rank, result.band) == (1, None)
+    assert (result.rank, result.band) == (None, None)
 
 
 def test_position_no_values_at_all():

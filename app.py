@@ -1,0 +1,56 @@
+"""The dashboard's entry point: `create_app()` builds the Dash app; `server` is for gunicorn.
+
+`python app.py` creates and loads the SQLite store on first run (with progress in the terminal)
+and serves on http://127.0.0.1:8050, honouring HOST and PORT.
+"""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from flask import Flask
+
+from dashboard.settings import ROOT, Settings, get_settings
+
+
+def create_app(settings: Settings | None = None, *, server: Flask | None = None) -> dash.Dash:
+    """Build the app: pages, callbacks, API and cache, with no work done at import time."""
+    settings = settings or get_settings()
+    server = server or Flask(__name__)
+    server.config.update(SECRET_KEY=settings.secret_key, DASHBOARD_SETTINGS=settings,
+                         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax")
+    app = dash.Dash(
+        __name__,
+        server=server,
+        use_pages=True,
+        pages_folder=str(ROOT / "layouts"),
+        assets_folder=str(ROOT / "assets"),
+        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        suppress_callback_exceptions=True,
+        title="Safeguarding partnership performance",
+        update_title=None,
+    )
+    from dashboard.api import api
+    from dashboard.cache import init_cache
+    from layouts.shell import shell
+
+    init_cache(server, settings)
+    server.register_blueprint(api)
+    app.layout = shell
+    from callbacks import register_all
+
+    register_all(app)
+    return app
+
+
+app = create_app()
+server = app.server
+
+
+if __name__ == "__main__":
+    from dashboard.bootstrap import ensure_loaded
+    from dashboard.store.db import get_engine
+
+    s = get_settings()
+    ensure_loaded(get_engine(), synthetic=s.synthetic_demo)
+    app.run(host=s.host, port=s.port, debug=False)

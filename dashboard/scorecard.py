@@ -1,0 +1,371 @@
+"""The scorecard service: every indicator of a theme for a home area, compared and rated.
+
+One call returns, per indicator, the latest (or an as-at) period and value, the previous value
+and direction, the statistical-neighbour average with "n of 10", England and region, rank and
+quartile band, RAG with its reason, the trend test, a five-point sparkline and the narrative.
+The observations come from two SQL queries (the home area's series; every area's value at the
+periods shown), whatever the number of indicators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from dashboard import queries
+from dashboard.formatting import format_value
+from dashboard.metrics import (
+    Comparator,
+    Direction,
+    Interval,
+    Position,
+    Rag,
+    Significance,
+    TrendResult,
+    choose_rag,
+    compare_to_benchmark,
+    direction,
+    neighbour_average,
+    position,
+    proportion_interval,
+    rate_interval,
+    trend_test,
+)
+from dashboard.narrative import narrative
+from dashboard.periods import PeriodSpec
+from dashboard.queries import AreaInfo, GroupInfo
+
+ENGLAND = "E92000001"
+
+
+class ScorecardError(ValueError):
+    """A request the scorecard cannot answer (unknown area, domain or period)."""
+
+
+@dataclass(frozen=True)
+class Point:
+    """One point of a series."""
+
+    label: str
+    value: float | None
+    status: str
+    suppression: str | None
+    synthetic: bool
+
+
+@dataclass
+class IndicatorSummary:
+    """Everything the scorecard, the narrative and the API say about one indicator."""
+
+    code: str
+    name: str
+    theme: str | None
+    unit: str
+    unit_label: str | None
+    decimals: int
+    polarity: str
+    definition: str | None
+    source: str | None
+    period: PeriodSpec | None
+    value: float | None
+    status: str | None
+    suppression: str | None
+    synthetic: bool
+    previous_period: PeriodSpec | None
+    previous_value: float | None
+    direction: Direction
+    neighbours: Comparator
+    neighbour_values: list[dict[str, Any]]
+    england: float | None
+    region: float | None
+    region_name: str | None
+    position: Position
+    interval: Interval | None
+    significance: Significance
+    target: float | None
+    tolerance: float | None
+    rag: Rag
+    trend: TrendResult
+    sparkline: list[Point] = field(default_factory=list)
+    narrative: str = ""
+    all_la_values: list[float] = field(default_factory=list, repr=False)
+
+    def fmt(self, value: float | None) -> str:
+        """The value with this indicator's unit and decimals."""
+        return format_value(value, self.unit, self.decimals, unit_label=self.unit_label)
+
+    @property
+    def worse_and_worsening(self) -> bool:
+        """Worse than comparators (band D or red) and getting worse since last period."""
+        worse = self.rag.status == "red" or self.position.band == "D"
+        return worse and self.direction.judgement == "worsening"
+
+    def fmt_short(self, value: float | None) -> str:
+        """The value without a rate's words (`707.6`), for use beside the full form."""
+        return format_value(value, self.unit, self.decimals, with_unit=self.unit == "percent")
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict for the API."""
+        d = asdict(self)
+        d.pop("all_la_values", None)
+        d["period"] = _period_dict(self.period)
+        d["previous_period"] = _period_dict(self.previous_period)
+        d["value_text"] = self.fmt(self.value) if self.value is not None else self.suppression
+        d["neighbours"]["reporting_text"] = self.neighbours.reporting_text
+        d["position"]["rank_text"] = self.position.rank_text
+        d["rag"]["text"] = self.rag.text
+        d["worse_and_worsening"] = self.worse_and_worsening
+        return _json_safe(d)
+
+
+def _period_dict(p: PeriodSpec | None) -> dict[str, Any] | None:
+    if p is None:
+        return None
+    return {"label": p.label, "type": p.type, "start": p.start.isoformat(),
+            "end": p.end.isoformat(), "description": p.describe()}
+
+
+def _json_safe(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, float) and (math.isnan(obj) or math.isinf(obj)):
+        return None
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    return obj
+
+
+@dataclass
+class Scorecard:
+    """The scorecard for one home area, domain and theme."""
+
+    area: AreaInfo
+    domain: str
+    theme: str | None
+    group: GroupInfo | None
+    as_at: str | None
+    rows: list[IndicatorSummary]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many indicators are red, amber, green, and without RAG."""
+        out = {"red": 0, "amber": 0, "green": 0, "none": 0}
+        for r in self.rows:
+            out[r.rag.status or "none"] += 1
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict for the API."""
+        return {
+            "area": asdict(self.area), "domain": self.domain, "theme": self.theme,
+            "as_at": self.as_at,
+            "comparator_group": None if self.group is None else {
+                "kind": self.group.kind, "vintage": self.group.vintage,
+                "name": self.group.name, "synthetic": self.group.synthetic,
+                "neighbours": [{"position": n.position, "code": n.area.code,
+                                "name": n.area.name, "closeness": n.closeness}
+                               for n in self.group.neighbours]},
+            "counts": self.counts,
+            "indicators": [r.to_dict() for r in self.rows],
+        }
+
+
+def _num(v: Any) -> float | None:
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+def _spec(row: Any) -> PeriodSpec:
+    return PeriodSpec(row.end, row.start, row.period_type)
+
+
+def pick_period(series: pd.DataFrame, as_at: str | None) -> int | None:
+    """Index of the row to show: the latest numeric value, or the latest at or before `as_at`.
+
+    `as_at` is a year (`2020`: the latest period ending in or before 2020) or a period label
+    (`2019-20`).
+    """
+    if series.empty:
+        return None
+    candidates = series
+    if as_at:
+        exact = series[series["label"] == as_at]
+        if not exact.empty:
+            candidates = exact
+        elif as_at.isdigit():
+            candidates = series[[e.year <= int(as_at) for e in series["end"]]]
+        else:
+            raise ScorecardError(f"period {as_at!r} is not a year such as 2020 or a label")
+        if candidates.empty:
+            return None
+    numeric = candidates[candidates["value"].notna()]
+    chosen = numeric if not numeric.empty else candidates
+    return int(chosen.index[-1])
+
+
+def build_scorecard(
+    engine: Engine,
+    area_code: str,
+    domain: str = "children",
+    theme: str | None = None,
+    *,
+    vintage: str | None = None,
+    as_at: str | None = None,
+    codes: list[str] | None = None,
+    neighbour_method: str = "mean",
+) -> Scorecard:
+    """The scorecard for a home area (see the module docstring)."""
+    area = queries.area_by_code(engine, area_code)
+    if area is None:
+        raise ScorecardError(f"unknown area code {area_code!r}")
+    if domain not in queries.DOMAIN_GROUP_KIND:
+        raise ScorecardError(f"unknown domain {domain!r}: use children, adults or partnership")
+    meta = queries.indicators(engine, domain=None if codes else domain, theme=theme,
+                              curated=None if codes else True, codes=codes)
+    kind = queries.DOMAIN_GROUP_KIND[domain]
+    group = queries.comparator_group(engine, area.id, kind, vintage)
+    if group is None and vintage:
+        raise ScorecardError(f"no {kind} comparator group of vintage {vintage!r}")
+    region = queries.area_by_code(engine, area.region_code) if area.region_code else None
+    if meta.empty:
+        return Scorecard(area, domain, theme, group, as_at, [])
+    ids = [int(i) for i in meta["id"]]
+    home = queries.series(engine, ids, [area.id])
+    targets = queries.targets(engine, area.id, ids)
+    by_ind = {k: g.reset_index(drop=True) for k, g in home.groupby("indicator_id")}
+    chosen: dict[int, int] = {}
+    for ind_id, s in by_ind.items():
+        idx = pick_period(s, as_at)
+        if idx is not None:
+            chosen[ind_id] = idx
+    pairs = [(ind_id, int(by_ind[ind_id].loc[i, "period_id"])) for ind_id, i in chosen.items()]
+    cross = queries.cross_section(engine, pairs)
+    cross_by = {k: g for k, g in cross.groupby(["indicator_id", "period_id"])}
+    england = queries.area_by_code(engine, ENGLAND)
+    rows = []
+    for m in meta.itertuples():
+        s = by_ind.get(m.id)
+        idx = chosen.get(m.id)
+        cs = cross_by.get((m.id, int(s.loc[idx, "period_id"]))) if idx is not None else None
+        rows.append(_summarise(m, s, idx, cs, area, group, england, region, targets,
+                               neighbour_method))
+    return Scorecard(area, domain, theme, group, as_at, rows)
+
+
+def _summarise(m: Any, s: pd.DataFrame | None, idx: int | None, cs: pd.DataFrame | None,
+               area: AreaInfo, group: GroupInfo | None, england: AreaInfo | None,
+               region: AreaInfo | None, targets: pd.DataFrame,
+               neighbour_method: str) -> IndicatorSummary:
+    polarity = m.polarity
+    mult = _num(m.multiplier) or (100.0 if m.unit == "percent" else 1.0)
+    cur = s.loc[idx] if s is not None and idx is not None else None
+    period = _spec(cur) if cur is not None else None
+    value = _num(cur["value"]) if cur is not None else None
+    same_type = (s[(s["period_type"] == cur["period_type"]) & (s.index < idx)]
+                 if cur is not None and s is not None else None)
+    prev = same_type.iloc[-1] if same_type is not None and not same_type.empty else None
+    prev_value = _num(prev["value"]) if prev is not None else None
+    values_by_area: dict[int, float | None] = {}
+    nums: dict[int, tuple[float | None, float | None]] = {}
+    la_values: dict[str, float | None] = {}
+    if cs is not None:
+        for r in cs.itertuples():
+            values_by_area[r.area_id] = _num(r.value)
+            nums[r.area_id] = (_num(r.numerator), _num(r.denominator))
+            if r.area_type == "la":
+                la_values[str(r.area_id)] = _num(r.value)
+    nb_list = list(group.neighbours) if group else []
+    nb_values = [values_by_area.get(n.area.id) for n in nb_list]
+    comparator = neighbour_average(
+        nb_values, neighbour_method,
+        numerators=[nums.get(n.area.id, (None, None))[0] for n in nb_list],
+        denominators=[nums.get(n.area.id, (None, None))[1] for n in nb_list],
+        multiplier=mult,
+    ) if nb_list else Comparator(None, 0, 0, neighbour_method)
+    eng = values_by_area.get(england.id) if england else None
+    reg = values_by_area.get(region.id) if region else None
+    banded = bool(m.banded) and polarity in ("high", "low")
+    pos = position(str(area.id), la_values, polarity, banded=banded) if la_values else \
+        Position(None, 0, None, None, None, None)
+    interval = None
+    if cur is not None:
+        x, n = _num(cur["numerator"]), _num(cur["denominator"])
+        lo, hi = _num(cur["ci_lower"]), _num(cur["ci_upper"])
+        if lo is not None and hi is not None:
+            interval = Interval(lo, hi, 0.95, "published")
+        elif x is not None and n:
+            interval = (proportion_interval(x, n, multiplier=mult) if m.unit == "percent"
+                        else rate_interval(x, n, mult))
+    benchmark_name = "England"
+    benchmark = eng
+    sig = compare_to_benchmark(interval, benchmark, polarity, benchmark_name)
+    target, tolerance = _target_for(targets, m.id, period)
+    fmt = (lambda v: format_value(v, m.unit, int(m.decimals), unit_label=m.unit_label))
+    rag = choose_rag(m.rag_rule if m.rag_rule in ("band", "significance", "target") else "band",
+                     polarity, value=value, target=target,
+                     tolerance=tolerance if tolerance is not None else 0.05,
+                     band=pos.band, rank_text=pos.rank_text, significance=sig, fmt=fmt)
+    trend = _trend(s, idx, polarity, m.unit)
+    spark = []
+    if s is not None and idx is not None:
+        tail = s[(s["period_type"] == cur["period_type"]) & (s.index <= idx)].tail(5)
+        spark = [Point(r.label, _num(r.value), r.status, r.suppression, bool(r.synthetic))
+                 for r in tail.itertuples()]
+    summary = IndicatorSummary(
+        code=m.code, name=m.short_name or m.name, theme=m.theme, unit=m.unit,
+        unit_label=m.unit_label, decimals=int(m.decimals), polarity=polarity,
+        definition=m.definition, source=m.source, period=period, value=value,
+        status=cur["status"] if cur is not None else None,
+        suppression=cur["suppression"] if cur is not None else None,
+        synthetic=bool(cur["synthetic"]) if cur is not None else False,
+        previous_period=_spec(prev) if prev is not None else None, previous_value=prev_value,
+        direction=direction(value, prev_value, polarity), neighbours=comparator,
+        neighbour_values=[{"code": n.area.code, "name": n.area.name, "position": n.position,
+                           "closeness": n.closeness, "value": v}
+                          for n, v in zip(nb_list, nb_values, strict=True)],
+        england=eng, region=reg, region_name=region.name if region else None, position=pos,
+        interval=interval, significance=sig, target=target, tolerance=tolerance, rag=rag,
+        trend=trend, sparkline=spark,
+        all_la_values=[v for k, v in la_values.items() if v is not None and k != str(area.id)],
+    )
+    summary.narrative = narrative(summary)
+    return summary
+
+
+def _target_for(targets: pd.DataFrame, indicator_id: int,
+                period: PeriodSpec | None) -> tuple[float | None, float | None]:
+    if period is None or targets.empty:
+        return None, None
+    t = targets[targets["indicator_id"] == indicator_id]
+    for r in t.itertuples():
+        if (r.period_from is None or r.period_from <= period.end) and (
+                r.period_to is None or period.end <= r.period_to):
+            return float(r.value), float(r.tolerance)
+    return None, None
+
+
+def _trend(s: pd.DataFrame | None, idx: int | None, polarity: str, unit: str) -> TrendResult:
+    none = TrendResult("cannot be calculated", None, False, None, None)
+    if s is None or idx is None or unit != "percent":
+        return none
+    cur_type = s.loc[idx, "period_type"]
+    pts = s[(s["period_type"] == cur_type) & (s.index <= idx)].tail(5)
+    if len(pts) < 5 or pts["numerator"].isna().any() or pts["denominator"].isna().any():
+        return none
+    years = [e.year for e in pts["end"]]
+    if years != list(range(years[0], years[0] + 5)):
+        return none  # the test needs five consecutive annual points
+    return trend_test([float(v) for v in pts["numerator"]],
+                      [float(v) for v in pts["denominator"]], polarity)

@@ -1,0 +1,1 @@
+"""Page layouts (Dash Pages): what each page shows; no callbacks here."""
