@@ -166,7 +166,11 @@ _SLASH_SPAN = re.compile(r"^(?P<a>(19|20)\d\d)/(?P<a2>\d\d)-(?P<b>\d\d)/(?P<b2>\
 def _two_digit(first_year: int, yy: str) -> int:
     century = first_year - first_year % 100
     year = century + int(yy)
-    return year + 100 if year < first_year else year
+    if year < first_year:
+        year += 100
+    if year - first_year > 10:
+        raise PeriodError(f"{first_year}-{yy} does not read as a span of years")
+    return year
 
 
 def parse_year_label(label: str, year_kind: str = "reporting_year") -> tuple[PeriodSpec, str]:

@@ -39,7 +39,7 @@ class Area(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(9), unique=True)  # ONS code, e.g. E06000033
     dfe_number: Mapped[int | None] = mapped_column(Integer, unique=True)
-    name: Mapped[str] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(String(200))
     type: Mapped[str] = mapped_column(String(10))  # la | region | country
     region_code: Mapped[str | None] = mapped_column(String(9))
     former_codes: Mapped[str | None] = mapped_column(String(200))  # comma-separated ONS codes
@@ -81,18 +81,18 @@ class Indicator(Base):
     __tablename__ = "indicators"
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(80), unique=True)
-    name: Mapped[str] = mapped_column(String(300))
-    short_name: Mapped[str | None] = mapped_column(String(120))
+    name: Mapped[str] = mapped_column(Text)
+    short_name: Mapped[str | None] = mapped_column(Text)
     domain: Mapped[str] = mapped_column(String(20))  # children | adults | partnership | other
-    theme: Mapped[str | None] = mapped_column(String(80))
-    topic: Mapped[str | None] = mapped_column(String(120))  # LAIT topic for the full catalogue
+    theme: Mapped[str | None] = mapped_column(String(120))
+    topic: Mapped[str | None] = mapped_column(String(200))  # LAIT topic for the full catalogue
     unit: Mapped[str] = mapped_column(String(40))  # percent | rate | count | ratio | score | ...
-    unit_label: Mapped[str | None] = mapped_column(String(80))  # e.g. "per 10,000 children"
+    unit_label: Mapped[str | None] = mapped_column(String(120))  # e.g. "per 10,000 children"
     multiplier: Mapped[float | None] = mapped_column(Float)
     decimals: Mapped[int] = mapped_column(Integer, default=1)
     polarity: Mapped[str] = mapped_column(String(12))  # high | low | none | target_band
     frequency: Mapped[str | None] = mapped_column(String(40))
-    period_type: Mapped[str | None] = mapped_column(String(20))
+    period_type: Mapped[str | None] = mapped_column(String(40))  # YEAR_KINDS key or type
     definition: Mapped[str | None] = mapped_column(Text)
     methodology: Mapped[str | None] = mapped_column(Text)
     source: Mapped[str | None] = mapped_column(Text)
@@ -124,8 +124,8 @@ class Breakdown(Base):
     __tablename__ = "breakdowns"
     __table_args__ = (UniqueConstraint("dimension", "category"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    dimension: Mapped[str] = mapped_column(String(80))
-    category: Mapped[str] = mapped_column(String(160))
+    dimension: Mapped[str] = mapped_column(String(200))
+    category: Mapped[str] = mapped_column(String(300))
 
 
 class DataLoad(Base):
@@ -156,7 +156,7 @@ class RejectedRow(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     load_id: Mapped[int] = mapped_column(ForeignKey("data_loads.id"), index=True)
     row_number: Mapped[int | None] = mapped_column(Integer)
-    column: Mapped[str | None] = mapped_column(String(200))
+    column: Mapped[str | None] = mapped_column(Text)
     value: Mapped[str | None] = mapped_column(Text)
     reason: Mapped[str] = mapped_column(Text)
 
@@ -180,7 +180,7 @@ class Observation(Base):
     ci_lower: Mapped[float | None] = mapped_column(Float)
     ci_upper: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(12), default="final")
-    suppression: Mapped[str | None] = mapped_column(String(8))
+    suppression: Mapped[str | None] = mapped_column(String(12))
     note: Mapped[str | None] = mapped_column(Text)
     as_at: Mapped[dt.date | None] = mapped_column(Date)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -203,7 +203,7 @@ class ObservationHistory(Base):
     ci_lower: Mapped[float | None] = mapped_column(Float)
     ci_upper: Mapped[float | None] = mapped_column(Float)
     status: Mapped[str] = mapped_column(String(12))
-    suppression: Mapped[str | None] = mapped_column(String(8))
+    suppression: Mapped[str | None] = mapped_column(String(12))
     note: Mapped[str | None] = mapped_column(Text)
     synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
     load_id: Mapped[int | None] = mapped_column(Integer)  # the load that wrote this version

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 00:14:04.610980
+Create Date: 2026-11-22 00:21:52.515563
 """
 
 from alembic import op
@@ -21,7 +21,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=9), nullable=False),
     sa.Column('dfe_number', sa.Integer(), nullable=True),
-    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('name', sa.String(length=200), nullable=False),
     sa.Column('type', sa.String(length=10), nullable=False),
     sa.Column('region_code', sa.String(length=9), nullable=True),
     sa.Column('former_codes', sa.String(length=200), nullable=True),
@@ -33,8 +33,8 @@ def upgrade() -> None:
     )
     op.create_table('breakdowns',
     sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('dimension', sa.String(length=80), nullable=False),
-    sa.Column('category', sa.String(length=160), nullable=False),
+    sa.Column('dimension', sa.String(length=200), nullable=False),
+    sa.Column('category', sa.String(length=300), nullable=False),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('dimension', 'category')
     )
@@ -69,18 +69,18 @@ def upgrade() -> None:
     op.create_table('indicators',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=80), nullable=False),
-    sa.Column('name', sa.String(length=300), nullable=False),
-    sa.Column('short_name', sa.String(length=120), nullable=True),
+    sa.Column('name', sa.Text(), nullable=False),
+    sa.Column('short_name', sa.Text(), nullable=True),
     sa.Column('domain', sa.String(length=20), nullable=False),
-    sa.Column('theme', sa.String(length=80), nullable=True),
-    sa.Column('topic', sa.String(length=120), nullable=True),
+    sa.Column('theme', sa.String(length=120), nullable=True),
+    sa.Column('topic', sa.String(length=200), nullable=True),
     sa.Column('unit', sa.String(length=40), nullable=False),
-    sa.Column('unit_label', sa.String(length=80), nullable=True),
+    sa.Column('unit_label', sa.String(length=120), nullable=True),
     sa.Column('multiplier', sa.Float(), nullable=True),
     sa.Column('decimals', sa.Integer(), nullable=False),
     sa.Column('polarity', sa.String(length=12), nullable=False),
     sa.Column('frequency', sa.String(length=40), nullable=True),
-    sa.Column('period_type', sa.String(length=20), nullable=True),
+    sa.Column('period_type', sa.String(length=40), nullable=True),
     sa.Column('definition', sa.Text(), nullable=True),
     sa.Column('methodology', sa.Text(), nullable=True),
     sa.Column('source', sa.Text(), nullable=True),
@@ -155,7 +155,7 @@ def upgrade() -> None:
     sa.Column('ci_lower', sa.Float(), nullable=True),
     sa.Column('ci_upper', sa.Float(), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('suppression', sa.String(length=8), nullable=True),
+    sa.Column('suppression', sa.String(length=12), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('synthetic', sa.Boolean(), nullable=False),
     sa.Column('load_id', sa.Integer(), nullable=True),
@@ -180,7 +180,7 @@ def upgrade() -> None:
     sa.Column('ci_lower', sa.Float(), nullable=True),
     sa.Column('ci_upper', sa.Float(), nullable=True),
     sa.Column('status', sa.String(length=12), nullable=False),
-    sa.Column('suppression', sa.String(length=8), nullable=True),
+    sa.Column('suppression', sa.String(length=12), nullable=True),
     sa.Column('note', sa.Text(), nullable=True),
     sa.Column('as_at', sa.Date(), nullable=True),
     sa.Column('synthetic', sa.Boolean(), nullable=False),
@@ -200,7 +200,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('load_id', sa.Integer(), nullable=False),
     sa.Column('row_number', sa.Integer(), nullable=True),
-    sa.Column('column', sa.String(length=200), nullable=True),
+    sa.Column('column', sa.Text(), nullable=True),
     sa.Column('value', sa.Text(), nullable=True),
     sa.Column('reason', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['load_id'], ['data_loads.id'], ),
