@@ -15,7 +15,6 @@ never as zero.
 
 from __future__ import annotations
 
-import datetime as dt
 import fnmatch
 import tomllib
 from collections.abc import Iterable, Mapping
@@ -222,13 +221,13 @@ def read_mapping(path: Path = DEFAULT_MAPPING) -> EesMapping:
             rule = _rule(raw, where, bad)
             if rule is None:
                 continue
-            meta = indicators.get(rule.indicator) or lait.get(rule.indicator)
-            if meta is None:
+            declared = indicators.get(rule.indicator) or lait.get(rule.indicator)
+            if declared is None:
                 bad(f"{where}.indicator", rule.indicator,
                     "is declared in neither [indicators] nor [lait]")
-            elif meta.get("period_type") != rule.period:
+            elif declared.get("period_type") != rule.period:
                 bad(f"{where}.period", rule.period,
-                    f"differs from the indicator's period_type {meta.get('period_type')!r}")
+                    f"differs from the indicator's period_type {declared.get('period_type')!r}")
             rules.append(rule)
         if "pattern" not in entry or "source" not in entry:
             bad(f"files.{key}", None, "needs a pattern and a source")
@@ -321,14 +320,15 @@ def _geography(df: pd.DataFrame, name: str) -> _Geography:
     level = df["geographic_level"].str.strip()
     la_code = df["old_la_code"].str.strip()
     region = df["region_code"].str.strip()
-    key = pd.Series([None] * len(df), index=df.index, dtype=object)
-    key[level == "National"] = ENGLAND
     is_region = level == "Regional"
-    key[is_region] = region[is_region]
     is_la = level == "Local authority"
     single = is_la & la_code.str.fullmatch(r"\d{3}")
-    key[single] = la_code[single].map(int)
     combined = is_la & la_code.str.fullmatch(r"\d{3}(\s*/\s*\d{3})+")
+    # Built as a list: assigning ints into an object Series by mask can turn them into floats.
+    key = pd.Series([
+        ENGLAND if lv == "National" else r if is_r else int(c) if one else None
+        for lv, r, is_r, c, one in zip(level, region, is_region, la_code, single, strict=True)
+    ], index=df.index, dtype=object)
     problems = []
     for row, v in level[~level.isin(LEVELS)].head(PROBLEM_LIMIT).items():
         problems.append(Problem(name, int(row), "geographic_level", v,
@@ -717,4 +717,3 @@ def _note_skipped(engine: Engine, load_id: int, skipped: Mapping[str, int]) -> N
             codes = ", ".join(f"{code!r} ({n})" for code, n in sorted(skipped.items()))
             load.message = (f"{sum(skipped.values())} row(s) skipped: figures for local "
                             f"authorities reported together, which cannot be split: {codes}")
-            load.finished_at = load.finished_at or dt.datetime.now(dt.UTC).replace(tzinfo=None)
