@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import fnmatch
 import tomllib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -33,6 +33,7 @@ from dashboard.ingest.writer import (
     ALL,
     AreaLookup,
     LoadResult,
+    empty_batch,
     file_checksum,
     record_failure,
     run_load,
@@ -258,7 +259,8 @@ def read_mapping(path: Path = DEFAULT_MAPPING) -> EesMapping:
     )
 
 
-def _rule(raw: Mapping[str, Any], where: str, bad: Any) -> Rule | None:
+def _rule(raw: Mapping[str, Any], where: str, bad: Callable[[str, object, str], None]
+          ) -> Rule | None:
     kind = raw.get("kind")
     if kind not in RULE_KINDS:
         bad(f"{where}.kind", kind, f"must be one of {RULE_KINDS}")
@@ -435,9 +437,9 @@ class _FileParser:
     """Turns one EES file into a batch by its mapping entry."""
 
     def __init__(self, path: Path, spec: FileSpec, mapping: EesMapping,
-                 population: Any):
+                 population: Callable[[], _Population]):
         self.path, self.spec, self.mapping = path, spec, mapping
-        self.population = population  # a callable returning _Population, read on first use
+        self.population = population  # read on first use, shared by the files of one load
         self.skipped: dict[str, int] = {}
 
     def parse(self, session: Session) -> pd.DataFrame:
@@ -468,7 +470,8 @@ class _FileParser:
             raise LoadError(problems)
 
         parts = [self._apply(rule, df, geo, keep, numbers) for rule in self.spec.rules]
-        return pd.concat([p for p in parts if not p.empty] or [parts[0]], ignore_index=True)
+        parts = [p for p in parts if not p.empty]
+        return pd.concat(parts, ignore_index=True) if parts else empty_batch()
 
     def _check_time(self, df: pd.DataFrame, keep: pd.Series) -> list[Problem]:
         name = self.path.name
@@ -613,7 +616,7 @@ def _files(paths: list[Path] | Path) -> list[Path]:
     return list(paths)
 
 
-def _prepare(mapping: EesMapping) -> Any:
+def _prepare(mapping: EesMapping) -> Callable[[Session], None]:
     def before_write(session: Session) -> None:
         upsert_indicators(session, mapping.indicator_records())
         existing = set(session.scalars(select(Indicator.code)))
@@ -676,7 +679,7 @@ def load_ees(
 
     cached: dict[str, _Population] = {}
 
-    def population_for(path: Path) -> Any:
+    def population_for(path: Path) -> Callable[[], _Population]:
         def get() -> _Population:
             if mapping.population is None:
                 raise LoadError([Problem(path.name, None, None, None,
