@@ -211,8 +211,8 @@ def test_ees_reload_changes_nothing(engine, ees_dir):
 
 def test_ees_alias_reads_older_column_name(engine, ees_dir, tmp_path):
     """A file with an older column name loads through the mapping's aliases, unchanged."""
-    copy = altered_copy(ees_dir / C1, tmp_path,
-                        lambda df: df.rename(columns={"rereferral_percent": "Re_referrals_percent"}))
+    renamed = {"rereferral_percent": "Re_referrals_percent", "referral_count": "Referrals"}
+    copy = altered_copy(ees_dir / C1, tmp_path, lambda df: df.rename(columns=renamed))
     (result,) = load_ees(engine, [copy, ees_dir / POPULATION])
     assert (result.inserted, result.updated) == (0, 0)
 
