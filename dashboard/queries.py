@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, and_, select, tuple_
+from sqlalchemy import Engine, and_, select
 from sqlalchemy.orm import aliased
 
 from dashboard.store.models import (
@@ -168,25 +168,32 @@ def series(engine: Engine, indicator_ids: Sequence[int], area_ids: Sequence[int]
                    Observation.breakdown_id == all_id)
             .order_by(Period.sort_key)
         ).all()
-    return pd.DataFrame(rows, columns=SERIES_NAMES)
+    return pd.DataFrame([tuple(r) for r in rows], columns=SERIES_NAMES)
 
 
 def cross_section(engine: Engine, pairs: Sequence[tuple[int, int]]) -> pd.DataFrame:
-    """Every area's headline value for each (indicator id, period id) pair, in one query."""
+    """Every area's headline value for each (indicator id, period id) pair, in one query.
+
+    Filters on indicator and period lists (which the unique index covers) rather than on a
+    row-value IN, which SQLite answers with a full scan; the few extra rows are dropped here.
+    """
+    cols = ["indicator_id", "period_id", "area_id", "area_type", "value", "numerator",
+            "denominator"]
     if not pairs:
-        return pd.DataFrame(columns=["indicator_id", "period_id", "area_id", "area_type",
-                                     "value", "numerator", "denominator"])
+        return pd.DataFrame(columns=cols)
     with engine.connect() as c:
         all_id = _all_breakdown(c)
         rows = c.execute(
             select(Observation.indicator_id, Observation.period_id, Observation.area_id,
                    Area.type, Observation.value, Observation.numerator, Observation.denominator)
             .join(Area, Area.id == Observation.area_id)
-            .where(tuple_(Observation.indicator_id, Observation.period_id).in_(list(pairs)),
+            .where(Observation.indicator_id.in_(sorted({i for i, _ in pairs})),
+                   Observation.period_id.in_(sorted({p for _, p in pairs})),
                    Observation.breakdown_id == all_id)
         ).all()
-    return pd.DataFrame(rows, columns=["indicator_id", "period_id", "area_id", "area_type",
-                                       "value", "numerator", "denominator"])
+    frame = pd.DataFrame([tuple(r) for r in rows], columns=cols)
+    wanted = pd.DataFrame(list(set(pairs)), columns=["indicator_id", "period_id"])
+    return frame.merge(wanted, on=["indicator_id", "period_id"])
 
 
 def breakdown_series(engine: Engine, indicator_id: int, area_ids: Sequence[int]) -> pd.DataFrame:

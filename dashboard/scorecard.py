@@ -188,31 +188,30 @@ def _num(v: Any) -> float | None:
 
 
 def _spec(row: Any) -> PeriodSpec:
-    return PeriodSpec(row.end, row.start, row.period_type)
+    return PeriodSpec(row["end"], row["start"], row["period_type"])
 
 
-def pick_period(series: pd.DataFrame, as_at: str | None) -> int | None:
-    """Index of the row to show: the latest numeric value, or the latest at or before `as_at`.
+def pick_period(series: list[dict[str, Any]], as_at: str | None) -> int | None:
+    """Index of the point to show: the latest numeric value, or the latest at or before `as_at`.
 
-    `as_at` is a year (`2020`: the latest period ending in or before 2020) or a period label
-    (`2019-20`).
+    `series` is one indicator's points, oldest first. `as_at` is a year (`2020`: the latest
+    period ending in or before 2020) or a period label (`2019-20`).
     """
-    if series.empty:
+    if not series:
         return None
-    candidates = series
+    candidates = list(range(len(series)))
     if as_at:
-        exact = series[series["label"] == as_at]
-        if not exact.empty:
+        exact = [i for i in candidates if series[i]["label"] == as_at]
+        if exact:
             candidates = exact
         elif as_at.isdigit():
-            candidates = series[[e.year <= int(as_at) for e in series["end"]]]
+            candidates = [i for i in candidates if series[i]["end"].year <= int(as_at)]
         else:
             raise ScorecardError(f"period {as_at!r} is not a year such as 2020 or a label")
-        if candidates.empty:
+        if not candidates:
             return None
-    numeric = candidates[candidates["value"].notna()]
-    chosen = numeric if not numeric.empty else candidates
-    return int(chosen.index[-1])
+    numeric = [i for i in candidates if _num(series[i]["value"]) is not None]
+    return (numeric or candidates)[-1]
 
 
 def build_scorecard(
@@ -244,48 +243,52 @@ def build_scorecard(
     ids = [int(i) for i in meta["id"]]
     home = queries.series(engine, ids, [area.id])
     targets = queries.targets(engine, area.id, ids)
-    by_ind = {k: g.reset_index(drop=True) for k, g in home.groupby("indicator_id")}
+    by_ind: dict[int, list[dict[str, Any]]] = {}
+    for rec in home.to_dict("records"):
+        by_ind.setdefault(int(rec["indicator_id"]), []).append(rec)
     chosen: dict[int, int] = {}
     for ind_id, s in by_ind.items():
         idx = pick_period(s, as_at)
         if idx is not None:
             chosen[ind_id] = idx
-    pairs = [(ind_id, int(by_ind[ind_id].loc[i, "period_id"])) for ind_id, i in chosen.items()]
+    pairs = [(ind_id, int(by_ind[ind_id][i]["period_id"])) for ind_id, i in chosen.items()]
     cross = queries.cross_section(engine, pairs)
-    cross_by = {k: g for k, g in cross.groupby(["indicator_id", "period_id"])}
+    cross_by: dict[tuple[int, int], list[dict[str, Any]]] = {}
+    for rec in cross.to_dict("records"):
+        cross_by.setdefault((int(rec["indicator_id"]), int(rec["period_id"])), []).append(rec)
     england = queries.area_by_code(engine, ENGLAND)
     rows = []
     for m in meta.itertuples():
         s = by_ind.get(m.id)
         idx = chosen.get(m.id)
-        cs = cross_by.get((m.id, int(s.loc[idx, "period_id"]))) if idx is not None else None
+        cs = cross_by.get((m.id, int(s[idx]["period_id"]))) if s and idx is not None else None
         rows.append(_summarise(m, s, idx, cs, area, group, england, region, targets,
                                neighbour_method))
     return Scorecard(area, domain, theme, group, as_at, rows)
 
 
-def _summarise(m: Any, s: pd.DataFrame | None, idx: int | None, cs: pd.DataFrame | None,
+def _summarise(m: Any, s: list[dict[str, Any]] | None, idx: int | None,
+               cs: list[dict[str, Any]] | None,
                area: AreaInfo, group: GroupInfo | None, england: AreaInfo | None,
                region: AreaInfo | None, targets: pd.DataFrame,
                neighbour_method: str) -> IndicatorSummary:
     polarity = m.polarity
     mult = _num(m.multiplier) or (100.0 if m.unit == "percent" else 1.0)
-    cur = s.loc[idx] if s is not None and idx is not None else None
+    cur = s[idx] if s and idx is not None else None
     period = _spec(cur) if cur is not None else None
     value = _num(cur["value"]) if cur is not None else None
-    same_type = (s[(s["period_type"] == cur["period_type"]) & (s.index < idx)]
-                 if cur is not None and s is not None else None)
-    prev = same_type.iloc[-1] if same_type is not None and not same_type.empty else None
+    same_type = ([p for p in s[:idx] if p["period_type"] == cur["period_type"]]
+                 if s and cur is not None and idx is not None else [])
+    prev = same_type[-1] if same_type else None
     prev_value = _num(prev["value"]) if prev is not None else None
     values_by_area: dict[int, float | None] = {}
     nums: dict[int, tuple[float | None, float | None]] = {}
     la_values: dict[str, float | None] = {}
-    if cs is not None:
-        for r in cs.itertuples():
-            values_by_area[r.area_id] = _num(r.value)
-            nums[r.area_id] = (_num(r.numerator), _num(r.denominator))
-            if r.area_type == "la":
-                la_values[str(r.area_id)] = _num(r.value)
+    for r in cs or []:
+        values_by_area[r["area_id"]] = _num(r["value"])
+        nums[r["area_id"]] = (_num(r["numerator"]), _num(r["denominator"]))
+        if r["area_type"] == "la":
+            la_values[str(r["area_id"])] = _num(r["value"])
     nb_list = list(group.neighbours) if group else []
     nb_values = [values_by_area.get(n.area.id) for n in nb_list]
     comparator = neighbour_average(
@@ -319,10 +322,10 @@ def _summarise(m: Any, s: pd.DataFrame | None, idx: int | None, cs: pd.DataFrame
                      band=pos.band, rank_text=pos.rank_text, significance=sig, fmt=fmt)
     trend = _trend(s, idx, polarity, m.unit)
     spark = []
-    if s is not None and idx is not None:
-        tail = s[(s["period_type"] == cur["period_type"]) & (s.index <= idx)].tail(5)
-        spark = [Point(r.label, _num(r.value), r.status, r.suppression, bool(r.synthetic))
-                 for r in tail.itertuples()]
+    if s and cur is not None and idx is not None:
+        tail = [p for p in s[: idx + 1] if p["period_type"] == cur["period_type"]][-5:]
+        spark = [Point(p["label"], _num(p["value"]), p["status"], p["suppression"],
+                       bool(p["synthetic"])) for p in tail]
     summary = IndicatorSummary(
         code=m.code, name=m.short_name or m.name, theme=m.theme, unit=m.unit,
         unit_label=m.unit_label, decimals=int(m.decimals), polarity=polarity,
@@ -356,16 +359,19 @@ def _target_for(targets: pd.DataFrame, indicator_id: int,
     return None, None
 
 
-def _trend(s: pd.DataFrame | None, idx: int | None, polarity: str, unit: str) -> TrendResult:
+def _trend(s: list[dict[str, Any]] | None, idx: int | None, polarity: str,
+           unit: str) -> TrendResult:
     none = TrendResult("cannot be calculated", None, False, None, None)
-    if s is None or idx is None or unit != "percent":
+    if not s or idx is None or unit != "percent":
         return none
-    cur_type = s.loc[idx, "period_type"]
-    pts = s[(s["period_type"] == cur_type) & (s.index <= idx)].tail(5)
-    if len(pts) < 5 or pts["numerator"].isna().any() or pts["denominator"].isna().any():
+    cur_type = s[idx]["period_type"]
+    pts = [p for p in s[: idx + 1] if p["period_type"] == cur_type][-5:]
+    events = [_num(p["numerator"]) for p in pts]
+    totals = [_num(p["denominator"]) for p in pts]
+    if len(pts) < 5 or None in events or None in totals:
         return none
-    years = [e.year for e in pts["end"]]
+    years = [p["end"].year for p in pts]
     if years != list(range(years[0], years[0] + 5)):
         return none  # the test needs five consecutive annual points
-    return trend_test([float(v) for v in pts["numerator"]],
-                      [float(v) for v in pts["denominator"]], polarity)
+    return trend_test([float(v) for v in events if v is not None],
+                      [float(v) for v in totals if v is not None], polarity)

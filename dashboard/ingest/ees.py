@@ -467,7 +467,7 @@ class _FileParser:
             problems += _absent_values(df, name, criteria, keep, rule.indicator)
         problems += numbers.problems
         if problems:
-            raise LoadError(problems)
+            raise LoadError(sorted(problems, key=lambda p: (p.row is not None, p.row or 0)))
 
         parts = [self._apply(rule, df, geo, keep, numbers) for rule in self.spec.rules]
         parts = [p for p in parts if not p.empty]

@@ -14,7 +14,6 @@ from dashboard.ingest.ees import load_ees
 from dashboard.ingest.errors import LoadError
 from dashboard.ingest.lait import load_lait
 from dashboard.ingest.reference import load_areas
-from dashboard.sources import find_data_dir
 from dashboard.store.db import get_engine, migrate, session_scope
 from dashboard.store.models import (
     Area,
@@ -36,15 +35,8 @@ POPULATION = "ons_mid-year_population_estimates_2012_to_2024.csv"
 
 
 @pytest.fixture(scope="module")
-def data_dir() -> Path:
-    found = find_data_dir()
-    if found is None:
-        pytest.skip("published files not found")
-    return found
-
-
-@pytest.fixture(scope="module")
 def ees_dir(data_dir: Path) -> Path:
+    """The published EES files (`data_dir` comes from tests/conftest.py)."""
     return data_dir / "dfe/ees"
 
 

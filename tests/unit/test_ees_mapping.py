@@ -9,7 +9,6 @@ from dashboard.ingest.catalogue import read_catalogue
 from dashboard.ingest.ees import DEFAULT_MAPPING, read_mapping
 from dashboard.ingest.errors import LoadError
 from dashboard.periods import LAIT_YEAR_TYPES, YEAR_KINDS
-from dashboard.sources import find_data_dir
 
 POLARITY = {"High": "high", "Low": "low", "-": "none"}
 
@@ -34,12 +33,9 @@ def test_ees_mapping_fills_the_curated_codes_it_names():
     assert {"CIN_NFA_Pct", "CLA_LongTermStability_Pct"} <= set(mapping.indicators) & curated
 
 
-def test_ees_mapping_lait_fallbacks_agree_with_lait_dictionary():
+def test_ees_mapping_lait_fallbacks_agree_with_lait_dictionary(data_dir: Path):
     """The LAIT codes' fallback name, polarity and period type are LAIT's own."""
-    data = find_data_dir()
-    if data is None:
-        pytest.skip("published files not found")
-    d = pd.read_csv(data / "dfe/lait/lait_data_dictionary.csv", dtype=str,
+    d = pd.read_csv(data_dir / "dfe/lait/lait_data_dictionary.csv", dtype=str,
                     keep_default_na=False, encoding="utf-8-sig").drop_duplicates("Measure_short")
     lait = d.set_index("Measure_short")
     for code, meta in read_mapping().lait.items():
