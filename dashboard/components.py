@@ -199,7 +199,7 @@ def scorecard_table(rows: Sequence[IndicatorSummary], state: ViewState,
         body.append(html.Tr(html.Td("No indicators match these filters.",
                                     colSpan=len(HEADERS), className="text-muted p-3")))
     return html.Table([html.Caption(caption), head, html.Tbody(body)],
-                      className="table scorecard-table align-middle", id=ids.SC_TABLE + "-el")
+                      className="table scorecard-table align-middle")
 
 
 def _scorecard_row(s: IndicatorSummary, state: ViewState) -> html.Tr:

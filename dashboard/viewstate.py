@@ -249,3 +249,12 @@ _PARSERS = {
     "neighbours": _codes, "from": _year, "to": _year, "period": _period, "vintage": _text,
     "rag": _rag, "worse": _flag, "sort": _sort,
 }
+
+
+def next_sort(current: str | None, column: str) -> str | None:
+    """A column heading's click: ascending, then descending, then back to catalogue order."""
+    if current == column:
+        return f"-{column}"
+    if current == f"-{column}":
+        return None
+    return column

@@ -1,24 +1,61 @@
-"""The app shell: navbar from the page registry, skip link, page container and footer."""
+"""The app shell: skip link, navbar from the page registry, page container and footer.
+
+The control bar belongs to each data page (it is drawn from the page's URL, so that a link
+reproduces the view); the navbar's links carry the control bar's settings from page to page,
+kept up to date by the clientside callback in ``callbacks/shell.py``.
+"""
 
 from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import html
+from dash import dcc, html
 
-SOURCES = ("Department for Education: LAIT, Explore Education Statistics and statistical "
-           "neighbour groupings. Contains public sector information licensed under the Open "
-           "Government Licence v3.0.")
+from dashboard import ids
+
+OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
+
+
+def navbar() -> dbc.Navbar:
+    """The navbar: one link per registered page that asks to be in it, in page order."""
+    pages = sorted((p for p in dash.page_registry.values() if p.get("nav", True)),
+                   key=lambda p: p.get("order") or 0)
+    links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"],
+                                     id=ids.nav_link(p["relative_path"])))
+             for p in pages]
+    return dbc.Navbar(dbc.Container([
+        dbc.NavbarBrand([html.Span("◆", className="brand-mark", **{"aria-hidden": "true"}),
+                         "Safeguarding partnership performance"], href="/",
+                        className="brand"),
+        dbc.Nav(links, navbar=True, className="ms-auto"),
+    ], fluid=True), color="dark", dark=True, className="app-navbar",
+        **{"aria-label": "Main"})
+
+
+def footer() -> html.Footer:
+    """Sources, licences and the synthetic-data rule, on every page."""
+    return html.Footer(dbc.Container([
+        html.P([
+            "Sources: Department for Education (Local Authority Interactive Tool, Explore "
+            "Education Statistics, statistical neighbour groupings); NHS England (Safeguarding "
+            "Adults Collection); the partnership's own published figures. Contains public "
+            "sector information licensed under the ",
+            html.A("Open Government Licence v3.0", href=OGL), ".",
+        ], className="mb-1"),
+        html.P(["Values marked ", html.Span("synthetic demo data", className="fw-semibold"),
+                " are generated for demonstration and are not published figures. ",
+                dcc.Link("About the data and accessibility", href="/about"), "."],
+               className="mb-0"),
+    ], fluid=True), className="app-footer small")
 
 
 def shell() -> html.Div:
     """The layout around every page."""
-    nav = [dbc.NavItem(dbc.NavLink(p["name"], href=p["relative_path"], active="exact"))
-           for p in dash.page_registry.values() if p.get("nav", True)]
     return html.Div([
         html.A("Skip to main content", href="#main", className="skip-link"),
-        dbc.NavbarSimple(nav, brand="Safeguarding partnership performance", color="dark",
-                         dark=True, fluid=True),
-        html.Main(dash.page_container, id="main", tabIndex="-1", className="container-fluid"),
-        html.Footer(html.P(SOURCES, className="small text-muted"), className="container-fluid"),
-    ])
+        navbar(),
+        dcc.Store(id=ids.URL_SYNC),
+        html.Main(dash.page_container, id="main", tabIndex="-1",
+                  className="container-fluid app-main"),
+        footer(),
+    ], className="app")

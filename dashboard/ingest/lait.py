@@ -156,4 +156,4 @@ def load_lait(
         apply_catalogue(s)
 
     return run_load(engine, "lait", data_path, lambda s: parse_lait(data_path, kinds, measures),
-                    loaded_by=loaded_by, before_write=prepare)
+                    loaded_by=loaded_by, before_write=prepare, keep_detail=True)

@@ -230,7 +230,8 @@ def resolve_keys(
 
 
 def write_observations(
-    session: Session, batch: pd.DataFrame, load_id: int, *, keep_real: bool = False
+    session: Session, batch: pd.DataFrame, load_id: int, *, keep_real: bool = False,
+    keep_detail: bool = False,
 ) -> tuple[int, int, int]:
     """Insert new observations, update changed ones (keeping history), leave the rest.
 
@@ -239,6 +240,9 @@ def write_observations(
         batch: rows already passed through `resolve_keys`.
         load_id: the audit row this write belongs to.
         keep_real: when true (synthetic generators), never replace a non-synthetic value.
+        keep_detail: when true (sources that publish values only, such as LAIT), counts,
+            intervals and suppression symbols already stored from a richer source are kept
+            where this batch has none, so reloading LAIT after EES does not erase them.
 
     Returns:
         Counts of rows inserted, updated and unchanged.
@@ -262,6 +266,13 @@ def write_observations(
     old = merged[merged["id"].notna()]
     if keep_real and not old.empty:
         old = old[old["synthetic_old"].astype(bool)]
+    if keep_detail and not old.empty:
+        old = old.copy()
+        for f in ("numerator", "denominator", "ci_lower", "ci_upper"):
+            old[f] = old[f].where(old[f].notna(), old[f + "_old"])
+        both_missing = old["value"].isna() & old["value_old"].isna()
+        old["suppression"] = old["suppression"].where(
+            ~(both_missing & old["suppression_old"].notna()), old["suppression_old"])
     changed_mask = pd.Series(False, index=old.index)
     for f in VALUE_FIELDS:
         changed_mask |= ~pd.Series(
@@ -330,6 +341,7 @@ def run_load(
     loaded_by: str = "system",
     before_write: Callable[[Session], None] | None = None,
     keep_real: bool = False,
+    keep_detail: bool = False,
 ) -> LoadResult:
     """Parse a file and write it in one transaction with an audit row.
 
@@ -342,6 +354,7 @@ def run_load(
         loaded_by: who ran the load.
         before_write: optional step run inside the transaction before observations are written.
         keep_real: never let this load replace a non-synthetic value.
+        keep_detail: keep stored counts and symbols this file does not carry.
 
     Raises:
         LoadError: the file was refused; the failure and its problems are recorded and the
@@ -364,7 +377,7 @@ def run_load(
             s.add(load)
             s.flush()
             inserted, updated, unchanged = write_observations(
-                s, resolved, load.id, keep_real=keep_real
+                s, resolved, load.id, keep_real=keep_real, keep_detail=keep_detail
             )
             load.rows_inserted, load.rows_updated, load.rows_unchanged = (
                 inserted, updated, unchanged)

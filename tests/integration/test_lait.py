@@ -91,3 +91,18 @@ def test_lait_bad_file_is_refused_and_changes_nothing(store, lait_slice, data_di
         reasons = c.scalars(select(RejectedRow.reason)).all()
     assert len(failed) == 1
     assert reasons
+
+
+def test_lait_reload_keeps_counts_from_ees(store, lait_slice, data_dir):
+    """Reloading LAIT after EES keeps the numerators and denominators EES supplied."""
+    from dashboard.ingest.ees import load_ees
+
+    dictionary = data_dir / "dfe/lait/lait_data_dictionary.csv"
+    load_lait(store, lait_slice, dictionary)
+    load_ees(store, [data_dir / "dfe/ees/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"])
+    again = load_lait(store, lait_slice, dictionary)
+    assert again.inserted == 0
+    with store.connect() as c:
+        with_counts = c.scalar(select(func.count()).select_from(Observation)
+                               .where(Observation.numerator.is_not(None)))
+    assert with_counts > 1000

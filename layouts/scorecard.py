@@ -1,0 +1,116 @@
+"""The scorecard (landing page): every indicator of a domain or theme, rated and compared.
+
+RAG counts at the top, filters for RAG status and "worse than comparators and getting worse",
+and a sortable table whose indicator names open the indicator view. ``period`` shows the
+scorecard as at an earlier year, for last year's report.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components import (
+    DOMAIN_LABELS,
+    control_bar,
+    counts_bar,
+    notice,
+    scorecard_table,
+    synthetic_badge,
+    url_store,
+)
+from dashboard.scorecard import Scorecard, ScorecardError
+from dashboard.viewstate import ViewState
+from dashboard.views_data import (
+    area_options,
+    cached_choices,
+    cached_scorecard,
+    cached_years,
+    filter_rows,
+    read_state,
+    sort_rows,
+)
+
+dash.register_page(__name__, path="/", name="Scorecard", order=0,
+                   title="Scorecard · Safeguarding partnership performance")
+
+KEYS = ("area", "domain", "theme", "vintage", "period", "rag", "worse", "sort")
+RAG_FILTER = [{"label": "▲ Red", "value": "red"}, {"label": "◆ Amber", "value": "amber"},
+              {"label": "● Green", "value": "green"}, {"label": "○ No RAG", "value": "none"}]
+
+
+def period_options(years: list[int]) -> list[dict[str, str]]:
+    """"Latest" and each year with data, newest first."""
+    return [{"label": "Latest figures", "value": ""}] + [
+        {"label": f"As at {y}", "value": str(y)} for y in years]
+
+
+def layout(**query: Any) -> html.Div:
+    """The scorecard for the state in the URL (unknown keys are ignored with a notice)."""
+    state = read_state(query)
+    choices = cached_choices()
+    period = html.Div([
+        dbc.Label("Period", html_for=ids.SC_PERIOD, className="control-label"),
+        dbc.Select(id=ids.SC_PERIOD, value=state.period or "",
+                   options=period_options(cached_years(state))),
+    ], className="control-field narrow")
+    summary, table = content(state)
+    return html.Div([
+        notice(state),
+        control_bar(state, choices, area_options(choices), extra=[period]),
+        html.Div(summary, id=ids.SC_HEADING),
+        html.Div([
+            html.Div([
+                html.Span("Show RAG:", className="filter-label", id="scorecard-rag-label"),
+                dbc.Checklist(id=ids.SC_RAG, options=RAG_FILTER, value=list(state.rag),
+                              inline=True, className="rag-filter",
+                              input_class_name="rag-filter-input",
+                              **{"aria-labelledby": "scorecard-rag-label"}),
+            ], className="filter-group"),
+            dbc.Switch(id=ids.SC_WORSE, value=state.worse,
+                       label="Only worse than comparators and getting worse",
+                       className="worse-filter"),
+            html.Span("Click a column heading to sort; click an indicator to open it.",
+                      className="text-muted small ms-auto"),
+        ], className="filters"),
+        dcc.Loading(html.Div(table, id=ids.SC_TABLE, className="table-wrap"),
+                    delay_show=300, type="circle"),
+        dcc.Store(id=ids.SC_SORT, data=state.sort),
+        url_store(state, KEYS),
+    ], className="page page-scorecard")
+
+
+def content(state: ViewState) -> tuple[list[Any], Any]:
+    """The heading with counts, and the table, for a state."""
+    try:
+        sc = cached_scorecard(state)
+    except ScorecardError as err:
+        return [html.H1("Scorecard"), dbc.Alert(str(err), color="warning")], None
+    rows = sort_rows(filter_rows(sc.rows, state.rag, state.worse), state.sort)
+    worse = sum(r.worse_and_worsening for r in sc.rows)
+    caption = (f"{len(rows)} of {len(sc.rows)} indicators"
+               + (f" ({', '.join(state.rag)})" if state.rag else "")
+               + (", worse than comparators and getting worse" if state.worse else ""))
+    return heading(sc, state) + [counts_bar(sc.counts, worse)], \
+        scorecard_table(rows, state, caption)
+
+
+def heading(sc: Scorecard, state: ViewState) -> list[Any]:
+    """The page title and a line saying what the numbers are compared with."""
+    domain = DOMAIN_LABELS.get(sc.domain, sc.domain)
+    title = f"{sc.area.name}: {domain.lower()}" + (f", {sc.theme.lower()}" if sc.theme else "")
+    when = f"as at {state.period}" if state.period else "latest published figures"
+    group = (f"compared with {len(sc.group.neighbours)} statistical neighbours "
+             f"({sc.group.vintage} grouping)" if sc.group else "no comparator group")
+    meta: list[Any] = [f"Scorecard, {when}; {group}, England and all English local "
+                       "authorities. RAG: quartile band among all English LAs unless a local "
+                       "target is set."]
+    if sc.group and sc.group.synthetic or any(r.synthetic for r in sc.rows):
+        meta += [" ", synthetic_badge(),
+                 html.Span(" Some values or comparators here are synthetic, for "
+                           "demonstration only.", className="text-muted")]
+    return [html.H1(title, className="page-title"), html.P(meta, className="page-meta")]
