@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import Engine, and_, select
+from sqlalchemy import Connection, Engine, and_, select
 from sqlalchemy.orm import aliased
 
 from dashboard.store.models import (
@@ -152,7 +152,7 @@ SERIES_NAMES = [
 ]
 
 
-def _all_breakdown(c) -> int | None:  # type: ignore[no-untyped-def]
+def _all_breakdown(c: Connection) -> int | None:
     return c.scalar(select(Breakdown.id).where(Breakdown.dimension == ALL,
                                                Breakdown.category == ALL))
 

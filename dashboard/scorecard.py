@@ -259,10 +259,11 @@ def build_scorecard(
     england = queries.area_by_code(engine, ENGLAND)
     rows = []
     for m in meta.itertuples():
-        s = by_ind.get(m.id)
+        series = by_ind.get(m.id)
         idx = chosen.get(m.id)
-        cs = cross_by.get((m.id, int(s[idx]["period_id"]))) if s and idx is not None else None
-        rows.append(_summarise(m, s, idx, cs, area, group, england, region, targets,
+        cs = (cross_by.get((m.id, int(series[idx]["period_id"])))
+              if series and idx is not None else None)
+        rows.append(_summarise(m, series, idx, cs, area, group, england, region, targets,
                                neighbour_method))
     return Scorecard(area, domain, theme, group, as_at, rows)
 
@@ -315,7 +316,9 @@ def _summarise(m: Any, s: list[dict[str, Any]] | None, idx: int | None,
     benchmark = eng
     sig = compare_to_benchmark(interval, benchmark, polarity, benchmark_name)
     target, tolerance = _target_for(targets, m.id, period)
-    fmt = (lambda v: format_value(v, m.unit, int(m.decimals), unit_label=m.unit_label))
+    def fmt(v: float) -> str:
+        return format_value(v, m.unit, int(m.decimals), unit_label=m.unit_label)
+
     rag = choose_rag(m.rag_rule if m.rag_rule in ("band", "significance", "target") else "band",
                      polarity, value=value, target=target,
                      tolerance=tolerance if tolerance is not None else 0.05,

@@ -40,7 +40,8 @@ def _unit(axis: str, measure: str) -> tuple[str, str | None, float | None]:
         mult = float(m.group(1).replace(",", ""))
         who = "children" if "live births" not in text else "live births"
         return "rate", f"per {int(mult):,} {who}", mult
-    if axis.strip().startswith("%") or "percent" in text or "rate" in axis.lower() or "%" in measure:
+    is_percent = axis.strip().startswith("%") or "percent" in text or "%" in measure
+    if is_percent or "rate" in axis.lower():
         return "percent", "%", 100.0
     return "number", None, None
 

@@ -116,4 +116,8 @@ def load_local(engine: Engine, path: Path, *, loaded_by: str = "system",
                kind: str = "local") -> LoadResult:
     """Load a local long file in one transaction."""
     return run_load(engine, kind, path, lambda s: parse_local(path, s), loaded_by=loaded_by,
-                    before_write=lambda s: apply_catalogue(s) and None)
+                    before_write=_prepare)
+
+
+def _prepare(session: Session) -> None:
+    apply_catalogue(session)

@@ -49,7 +49,7 @@ def parse_neighbours(path: Path) -> list[tuple[int, int, int, str | None, int]]:
     out = []
     for i, rec in enumerate(df.itertuples(index=False), start=2):
         row = dict(zip(cols, rec, strict=True))
-        home = row[home_col].strip()  # type: ignore[index]
+        home = row[str(home_col)].strip()
         if not home and not any(row[c].strip() for c in sn_cols):
             continue  # a spacer or section heading ("Old SNs:") inside the published sheet
         if not home.isdigit():

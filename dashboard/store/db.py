@@ -11,7 +11,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+from alembic.config import Config
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -39,7 +41,7 @@ def get_engine(url: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
             # WAL lets readers (the web app) carry on while a load writes; foreign keys are
             # off by default in SQLite and we want the same integrity as PostgreSQL.
             cur = dbapi_conn.cursor()
@@ -64,10 +66,8 @@ def session_scope(engine: Engine) -> Iterator[Session]:
         yield session
 
 
-def alembic_config(engine: Engine):  # type: ignore[no-untyped-def]
+def alembic_config(engine: Engine) -> Config:
     """An Alembic config pointing at our migrations and at `engine`."""
-    from alembic.config import Config
-
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     cfg.attributes["engine"] = engine

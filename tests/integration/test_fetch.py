@@ -50,7 +50,7 @@ def test_fetch_refuses_a_corrupt_file_and_keeps_nothing(served, tmp_path):
     target = root / "local/southend_adults_safeguarding_published.csv"
     target.write_text(target.read_text() + "tampered\n")
     dest = tmp_path / "published"
-    with pytest.raises(SourceError, match="southend_adults_safeguarding_published.csv.*checksum"):
+    with pytest.raises(SourceError, match=r"southend_adults_safeguarding_published\.csv.*checksum"):
         fetch(dest, base_url=url, progress=None)
     assert not (dest / "local/southend_adults_safeguarding_published.csv").exists()
     assert not list(dest.rglob("*.part"))

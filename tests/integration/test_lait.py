@@ -1,4 +1,4 @@
-"""The LAIT importer on real rows: values, idempotence, and refusal of bad files on both backends."""
+"""The LAIT importer on real rows: values, idempotence, refusal of bad files, on both backends."""
 
 from __future__ import annotations
 
@@ -99,7 +99,8 @@ def test_lait_reload_keeps_counts_from_ees(store, lait_slice, data_dir):
 
     dictionary = data_dir / "dfe/lait/lait_data_dictionary.csv"
     load_lait(store, lait_slice, dictionary)
-    load_ees(store, [data_dir / "dfe/ees/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"])
+    c1 = "dfe/ees/c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv"
+    load_ees(store, [data_dir / c1])
     again = load_lait(store, lait_slice, dictionary)
     assert again.inserted == 0
     with store.connect() as c:
