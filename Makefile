@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test unit lint bench fetch clean-db
+.PHONY: run test unit lint bench fuzz fetch clean-db
 
 $(STAMP): requirements.txt requirements-dev.txt
 	python3 -m venv $(VENV)
@@ -28,6 +28,9 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) -m bench.scorecard
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=3000 $(PY) -m pytest -p no:cacheprovider tests/fuzz
 
 fetch: $(STAMP)
 	$(PY) -m dashboard fetch

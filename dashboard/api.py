@@ -161,7 +161,7 @@ def scorecard() -> Response:
     if domain not in DOMAINS:
         raise ApiError(400, "domain must be children, adults or partnership", "domain")
     period = request.args.get("period") or None
-    if period and not re.fullmatch(r"(19|20)\d\d([-/]\d\d)?( Q[1-4])?", period):
+    if period and not re.fullmatch(r"(19|20)[0-9]{2}([-/][0-9]{2})?( Q[1-4])?", period):
         raise ApiError(400, f"period must be a year such as 2020 or a label such as 2019-20, "
                             f"not {period!r}", "period")
     vintage = request.args.get("vintage") or None
@@ -169,7 +169,7 @@ def scorecard() -> Response:
     if queries.area_by_code(engine, codes[0]) is None:
         raise ApiError(404, f"unknown area code {codes[0]!r}")
     if vintage and vintage not in queries.vintages(engine, queries.DOMAIN_GROUP_KIND[domain]):
-        raise ApiError(400, f"no comparator group of vintage {vintage!r}", "vintage")
+        raise ApiError(404, f"no comparator group of vintage {vintage!r}", "vintage")
     try:
         sc = build_scorecard(engine, codes[0], domain, request.args.get("theme") or None,
                              vintage=vintage, as_at=period)

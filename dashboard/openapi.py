@@ -61,7 +61,7 @@ SPEC: dict[str, Any] = {
                 {"name": "vintage", "in": "query", "required": False, "schema": {
                     "type": "string"}, "description": "Comparator group vintage, e.g. 2021"},
                 {"name": "period", "in": "query", "required": False, "schema": {
-                    "type": "string"},
+                    "type": "string", "pattern": "^(19|20)[0-9]{2}([-/][0-9]{2})?( Q[1-4])?$"},
                  "description": "Evaluate at this period (a year such as 2020, or a label such "
                                 "as 2019-20) instead of the latest"},
                 _FORMAT],

@@ -68,7 +68,7 @@ def test_api_areas_and_indicators(client):
         ("/api/v1/scorecard?area=E0600003", 400, "area"),
         ("/api/v1/scorecard?area=E06000033&domain=pets", 400, "domain"),
         ("/api/v1/scorecard?area=E06000033&period=last", 400, "period"),
-        ("/api/v1/scorecard?area=E06000033&vintage=1999", 400, "vintage"),
+        ("/api/v1/scorecard?area=E06000033&vintage=1999", 404, "vintage"),
         ("/api/v1/scorecard?area=E06000033&format=xml", 400, "format"),
         ("/api/v1/scorecard?area=E06999999", 404, None),
         ("/api/v1/indicators/NoSuchCode/data?areas=E06000033", 404, None),
