@@ -7,7 +7,6 @@ and serves on http://127.0.0.1:8050, honouring HOST and PORT.
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 from flask import Flask
 
 from dashboard.settings import ROOT, Settings, get_settings
@@ -25,18 +24,22 @@ def create_app(settings: Settings | None = None, *, server: Flask | None = None)
         use_pages=True,
         pages_folder=str(ROOT / "layouts"),
         assets_folder=str(ROOT / "assets"),
-        external_stylesheets=[dbc.themes.BOOTSTRAP],
+        # Bootstrap is served from assets/ (00-bootstrap-*.min.css), not a CDN, so that the
+        # app looks right on networks that block CDNs and in CI.
         suppress_callback_exceptions=True,
         title="Safeguarding partnership performance",
         update_title=None,
     )
     from dashboard.api import api
     from dashboard.cache import init_cache
+    from dashboard.errors import register_error_handlers
     from layouts.shell import shell
 
     init_cache(server, settings)
+    register_error_handlers(server)
     server.register_blueprint(api)
     app.layout = shell
+    app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
     from callbacks import register_all
 
     register_all(app)
