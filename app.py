@@ -30,14 +30,19 @@ def create_app(settings: Settings | None = None, *, server: Flask | None = None)
         title="Safeguarding partnership performance",
         update_title=None,
     )
+    from dashboard import auth, data_routes
     from dashboard.api import api
     from dashboard.cache import init_cache
     from dashboard.errors import register_error_handlers
+    from dashboard.exports.routes import exports_bp
     from layouts.shell import shell
 
     init_cache(server, settings)
     register_error_handlers(server)
     server.register_blueprint(api)
+    server.register_blueprint(auth.blueprint)
+    server.register_blueprint(data_routes.blueprint)
+    server.register_blueprint(exports_bp)
     app.layout = shell
     app.index_string = app.index_string.replace("<html>", '<html lang="en-GB">', 1)
     from callbacks import register_all

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
+from dashboard.forecast import compute_forecasts
 from dashboard.ingest.lait import load_lait
 from dashboard.ingest.local import load_local
 from dashboard.ingest.neighbours import load_neighbours
@@ -76,6 +77,9 @@ def load_all(
     if synthetic:
         steps.append(("synthetic adults' demo comparators",
                       lambda: load_synthetic_adults(engine)))
+    # Last, once every series is in: forecasts are computed at load time, never on a page.
+    steps.append(("demand forecasts (home area and its comparators)",
+                  lambda: compute_forecasts(engine)))
     for i, (name, step) in enumerate(steps, 1):
         t0 = time.perf_counter()
         progress(f"[{i}/{len(steps)}] Loading {name}...")

@@ -22,10 +22,21 @@ from dashboard.viewstate import KEYS, Choices, ViewState
 
 DOMAIN_LABELS = {"children": "Children's safeguarding", "adults": "Adults' safeguarding",
                  "partnership": "Partnership (local data)"}
+#: Short labels for the domain control, which must fit a narrow field.
+DOMAIN_CHOICES = {"children": "Children", "adults": "Adults", "partnership": "Partnership"}
 ARROWS = {"up": "↑", "down": "↓", "same": "→"}
 JUDGEMENT_WORDS = {"improving": "better", "worsening": "worse", "neutral": "no judgement",
                    "no data": "no previous figure"}
 SYNTHETIC = "synthetic demo data"
+#: Select values meaning "no choice": native selects show a blank for an empty value.
+ALL_THEMES = "all"
+LATEST = "latest"
+ANY_YEAR = "any"
+
+
+def chosen(value: str | None, sentinel: str) -> str | None:
+    """A select's value, or None for its "all"/"latest"/"any" option."""
+    return None if value in (None, "", sentinel) else value
 
 
 # -- shell pieces ------------------------------------------------------------------------
@@ -37,37 +48,49 @@ def _field(label: str, control: Any, control_id: str, width: str) -> html.Div:
 
 
 def control_bar(state: ViewState, choices: Choices, area_options: list[dict[str, str]],
-                extra: Sequence[Any] = ()) -> html.Section:
-    """Home area (searchable), domain, theme and comparator vintage, plus page controls."""
+                controls: ids.ControlIds, extra: Sequence[Any] = (),
+                show_theme: bool = True) -> html.Section:
+    """Home area (searchable), domain, theme and comparator vintage, plus page controls.
+
+    ``show_theme=False`` keeps the theme control (its callbacks need it) but hides it, for a
+    page where the theme only narrows a list that is searchable anyway.
+    """
     themes = choices.themes.get(state.domain, ())
     vintages = choices.vintages.get(state.domain, ())
     return html.Section([
         _field("Home area", dcc.Dropdown(
-            id=ids.AREA, options=area_options, value=state.area, clearable=False,
+            id=controls.area, options=area_options, value=state.area, clearable=False,
             searchable=True, placeholder="Type to search for a local authority",
-            className="area-dropdown"), ids.AREA, "wide"),
+            className="area-dropdown"), controls.area, "wide"),
         _field("Domain", dbc.Select(
-            id=ids.DOMAIN, value=state.domain,
-            options=[{"label": v, "value": k} for k, v in DOMAIN_LABELS.items()]),
-            ids.DOMAIN, "medium"),
-        _field("Theme", dbc.Select(id=ids.THEME, value=state.theme or "",
-                                   options=theme_options(themes)), ids.THEME, "medium"),
-        _field("Comparator group", dbc.Select(
-            id=ids.VINTAGE, value=state.vintage or (vintages[0] if vintages else ""),
-            options=vintage_options(vintages)), ids.VINTAGE, "narrow"),
+            id=controls.domain, value=state.domain,
+            options=[{"label": v, "value": k} for k, v in DOMAIN_CHOICES.items()]),
+            controls.domain, "medium"),
+        _field("Theme", dbc.Select(id=controls.theme, value=state.theme or ALL_THEMES,
+                                   options=theme_options(themes)), controls.theme,
+               "medium" if show_theme else "d-none"),
+        _field("Neighbours", dbc.Select(
+            id=controls.vintage, value=state.vintage or (vintages[0] if vintages else ""),
+            options=vintage_options(vintages)), controls.vintage, "narrow"),
         *extra,
     ], className="control-bar", **{"aria-label": "View settings"})
 
 
 def theme_options(themes: Sequence[str]) -> list[dict[str, str]]:
     """Theme choices, with "All themes" first."""
-    return [{"label": "All themes", "value": ""}] + [{"label": t, "value": t} for t in themes]
+    return [{"label": "All themes", "value": ALL_THEMES}] + [{"label": t, "value": t}
+                                                              for t in themes]
 
 
 def vintage_options(vintages: Sequence[str]) -> list[dict[str, str]]:
     """Comparator vintages, newest first, labelled for people."""
-    return [{"label": f"Neighbours {v}" + (" (latest)" if i == 0 else ""), "value": v}
-            for i, v in enumerate(vintages)] or [{"label": "None available", "value": ""}]
+    return [{"label": v, "value": v} for v in vintages] or [{"label": "None", "value": ""}]
+
+
+def period_options(years: Sequence[int]) -> list[dict[str, str]]:
+    """The as-at choices: "Latest figures", then each year with data, newest first."""
+    return [{"label": "Latest figures", "value": LATEST}] + [
+        {"label": f"As at {y}", "value": str(y)} for y in years]
 
 
 def notice(state: ViewState) -> html.Div:
@@ -77,8 +100,8 @@ def notice(state: ViewState) -> html.Div:
     return html.Div(dbc.Alert([
         html.Strong("Some settings in the address were not used. "),
         html.Ul([html.Li(n) for n in state.notices], className="mb-0"),
-    ], color="warning", dismissable=True, className="state-notice", role="status"),
-        id=ids.NOTICE)
+    ], color="warning", dismissable=True, className="state-notice"), id=ids.NOTICE,
+        role="status")
 
 
 def url_store(state: ViewState, keys: Sequence[str] = KEYS) -> dcc.Store:
@@ -98,17 +121,16 @@ def synthetic_badge() -> dbc.Badge:
 
 
 def rag_chip(summary: IndicatorSummary) -> html.Span:
-    """RAG with its symbol and label; the reason in a tooltip and for screen readers."""
+    """RAG with its symbol and label; the reason in a tooltip and for screen readers.
+
+    The tooltip is pure CSS (``data-reason`` shown on hover and on keyboard focus) rather than
+    one tooltip component per row, which keeps a 30-row scorecard quick to draw.
+    """
     rag = summary.rag
-    status = rag.status or "none"
-    chip_id = ids.rag_chip(summary.code)
-    return html.Span([
-        html.Span([html.Span(rag.symbol, **{"aria-hidden": "true"}), f" {rag.label}"],
-                  id=chip_id, className=f"rag-chip rag-{status}", title=rag.reason,
-                  tabIndex=0),
-        html.Span(f" {rag.reason}", className="visually-hidden"),
-        dbc.Tooltip(rag.reason, target=chip_id, placement="left"),
-    ])
+    return html.Span([html.Span(rag.symbol, **{"aria-hidden": "true"}), f" {rag.label}",
+                      html.Span(f": {rag.reason}", className="visually-hidden")],
+                     className=f"rag-chip rag-{rag.status or 'none'}", tabIndex=0,
+                     **{"data-reason": rag.reason})
 
 
 # -- scorecard ---------------------------------------------------------------------------
@@ -121,17 +143,21 @@ def direction_cell(s: IndicatorSummary) -> list[Any]:
         return [html.Span("–", className="dir dir-none"),
                 html.Span(" no previous figure", className="visually-hidden")]
     words = {"up": "Up", "down": "Down", "same": "No change"}[d.arrow]
-    judgement = JUDGEMENT_WORDS.get(d.judgement, d.judgement)
-    text = f"{words}, {judgement}" if d.arrow != "same" else words
+    judged = d.judgement in ("improving", "worsening") and d.arrow != "same"
+    text = f"{words}, {JUDGEMENT_WORDS[d.judgement]}" if judged else words
     prev = s.previous_period.label if s.previous_period else ""
-    return [html.Span([html.Span(ARROWS[d.arrow], **{"aria-hidden": "true"}), f" {text}"],
+    hidden = "" if judged else " (no judgement)"
+    return [html.Span([html.Span(ARROWS[d.arrow], **{"aria-hidden": "true"}), f" {text}",
+                       html.Span(hidden, className="visually-hidden")],
                       className=f"dir dir-{d.judgement}"),
             html.Div(f"from {s.fmt_short(s.previous_value)} ({prev})", className="cell-sub")]
 
 
 def _value_cell(s: IndicatorSummary) -> list[Any]:
-    text = s.fmt(s.value) if s.value is not None else (s.suppression or "–")
+    text = s.fmt_short(s.value) if s.value is not None else (s.suppression or "–")
     out: list[Any] = [html.Span(text, className="cell-value")]
+    if s.value is not None and s.unit == "rate" and s.unit_label:
+        out.append(html.Div(s.unit_label, className="cell-sub"))
     if s.value is None and s.period is not None:
         out.append(html.Div("suppressed or not available", className="cell-sub"))
     if s.status and s.status != "final" and s.value is not None:
@@ -161,7 +187,7 @@ SORTABLE = {"indicator": "Indicator", "change": "Change", "rank": "Rank", "band"
 HEADERS = ("indicator", "period", "value", "change", "neighbours", "england", "rank", "band",
            "target", "rag", "trend")
 HEADER_LABELS = {"indicator": "Indicator", "period": "Period", "value": "Value",
-                 "change": "Change", "neighbours": "Neighbour average", "england": "England",
+                 "change": "Change", "neighbours": "Neighbour avg.", "england": "England",
                  "rank": "Rank", "band": "Band", "target": "Target", "rag": "RAG",
                  "trend": "Trend"}
 
@@ -205,13 +231,14 @@ def scorecard_table(rows: Sequence[IndicatorSummary], state: ViewState,
 def _scorecard_row(s: IndicatorSummary, state: ViewState) -> html.Tr:
     nb = s.neighbours
     return html.Tr([
-        html.Th([dcc.Link(s.name, href=indicator_href(s.code, state), className="ind-link"),
-                 html.Div(s.code, className="cell-sub code")], scope="row", className="col-ind"),
+        html.Th(dcc.Link(s.name, href=indicator_href(s.code, state), className="ind-link",
+                         title=f"Open {s.name} ({s.code})"), scope="row", className="col-ind"),
         html.Td(s.period.label if s.period else "–", className="col-period"),
         html.Td(_value_cell(s), className="num"),
         html.Td(direction_cell(s)),
         html.Td([html.Span(s.fmt_short(nb.value)),
-                 html.Div(f"{nb.reporting_text} reporting", className="cell-sub")],
+                 html.Div(nb.reporting_text, className="cell-sub nowrap",
+                          title=f"{nb.reporting_text} neighbours reporting")],
                 className="num"),
         html.Td(s.fmt_short(s.england), className="num"),
         html.Td(s.position.rank_text or "–", className="num nowrap"),
@@ -270,7 +297,7 @@ def compare_table(grid: Any, state: ViewState, caption: str) -> html.Table:
             cls = f"grid-cell band-bg-{cell.band or 'none'}" + (" home-col" if i == 0 else "")
             title = (f"{grid.columns[i][1]}: {cell.text}, band {cell.band}" if cell.band
                      else f"{grid.columns[i][1]}: {cell.text}")
-            content = [html.Span(cell.text, className="grid-value")]
+            content: list[Any] = [cell.text]
             if cell.band:
                 content.append(html.Span(cell.band, className="grid-band"))
             cells.append(html.Td(content, className=cls, title=title))

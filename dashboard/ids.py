@@ -7,23 +7,42 @@ inside a layout.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 # Shell: URL state and navigation
 URL_STATE = "url-state"  # dcc.Store on each page: {"query": ..., "shared": ...}
 URL_SYNC = "url-sync"  # dcc.Store in the shell: the clientside callback's output
 NAV_LINK = "nav-link"
 NOTICE = "state-notice"
+PLOTLY_PRELOAD = "plotly-preload"  # a hidden graph so plotly.js loads before the first chart
 
-# Control bar (rendered at the top of every data page)
-AREA = "control-area"
-DOMAIN = "control-domain"
-THEME = "control-theme"
-VINTAGE = "control-vintage"
+
+
+@dataclass(frozen=True)
+class ControlIds:
+    """The control bar's IDs on one page.
+
+    Each page has its own: a callback whose inputs are missing from the page on screen makes
+    Dash's renderer log an error, so callbacks must only name components of their own page.
+    """
+
+    area: str
+    domain: str
+    theme: str
+    vintage: str
+
+
+SC_CONTROLS = ControlIds("scorecard-area", "scorecard-domain", "scorecard-theme",
+                         "scorecard-vintage")
+IND_CONTROLS = ControlIds("indicator-area", "indicator-domain", "indicator-theme",
+                          "indicator-vintage")
+CMP_CONTROLS = ControlIds("compare-area", "compare-domain", "compare-theme", "compare-vintage")
 
 # Scorecard
 SC_PERIOD = "scorecard-period"
 SC_RAG = "scorecard-rag-filter"
 SC_WORSE = "scorecard-worse-filter"
-SC_SORT = "scorecard-sort"  # dcc.Store holding the sort key ("rank", "-rag", ...)
+SC_SORT = "scorecard-sort"  # dcc.Store holding the sort key ("rank", "-rag", ...): State only
 SC_SORT_BUTTON = "scorecard-sort-button"
 SC_HEADING = "scorecard-heading"
 SC_COUNTS = "scorecard-counts"
@@ -49,7 +68,7 @@ IND_CSV_BUTTON = "indicator-csv-button"
 IND_CSV = "indicator-csv-download"
 
 # Compare grid
-CMP_HEADING = "compare-heading"
+CMP_PERIOD = "compare-period"
 CMP_GRID = "compare-grid"
 
 # About
@@ -66,8 +85,3 @@ def nav_link(path: str) -> dict[str, str]:
 def sort_button(column: str) -> dict[str, str]:
     """A sortable scorecard column header's button."""
     return {"type": SC_SORT_BUTTON, "index": column}
-
-
-def rag_chip(code: str) -> dict[str, str]:
-    """A scorecard row's RAG chip (the target of its reason tooltip)."""
-    return {"type": "rag-chip", "index": code}

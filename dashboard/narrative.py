@@ -23,6 +23,69 @@ BAND_WORDS = {
 }
 
 
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth",
+            "ninth", "tenth", "eleventh", "twelfth")
+UNIT_WORDS = {"month": "month", "quarter": "quarter"}
+
+
+def _running(n: int, unit: str) -> str:
+    """Words for a run of n periods: n = 4 gives 'for the fourth month running'."""
+    if n <= len(ORDINALS):
+        return f"for the {ORDINALS[n - 1]} {unit} running"
+    return f"for {n} {unit}s running"
+
+
+def _signal_sentences(s: IndicatorSummary, when: str) -> str:
+    """SPC and forecast sentences (METHODS.md "Signal or noise", "Forecasting demand").
+
+    Only where the scorecard attached them: a monthly or quarterly series' variation, and a
+    stored demand forecast that beat its baseline in the backtest (a hidden one gets no words).
+    """
+    text = ""
+    spc = s.spc
+    if spc is not None and spc.limits != "none" and s.value is not None:
+        unit = UNIT_WORDS.get(spc.period_type, "period")
+        subject = f"The figure for {_lower_first(s.name)} {when}"
+        rule = spc.rules[0] if spc.rules else None
+        high = spc.direction == "high"
+        if rule == "outside_limits":
+            side = "high" if high else "low"
+            where = (_running(spc.run, unit) if spc.run > 1 else
+                     f"({s.fmt_short(spc.lower)} to {s.fmt_short(spc.upper)})")
+            text += f" {subject} was unusually {side}: outside the expected range {where}."
+        elif rule == "trend":
+            verb = "risen" if high else "fallen"
+            text += (f" {s.name} has {verb} {unit} on {unit} for "
+                     f"{max(spc.run, 7) - 1} {unit}s in a row: more than chance would explain.")
+        elif rule == "two_of_three":
+            side = "upper" if high else "lower"
+            text += (f" {subject} was close to the {side} limit of the expected range, as two of "
+                     f"the last three {unit}s were: an early sign of change.")
+        elif rule == "shift":
+            side = "above" if high else "below"
+            text += (f" {s.name} has been {side} its average "
+                     f"{_running(max(spc.run, 7), unit)}: a shift, not noise.")
+        else:
+            text += (f" {subject} was within the expected range ({s.fmt_short(spc.lower)} to "
+                     f"{s.fmt_short(spc.upper)}): the change is noise, not a signal.")
+        if spc.special_cause in ("improvement", "concern"):
+            kind = "an improvement" if spc.special_cause == "improvement" else "a concern"
+            text += f" That is {kind}."
+        if spc.assurance_text:
+            text += f" On current variation it {spc.assurance_text}."
+        if spc.limits == "unreliable":
+            text += " (The limits rest on fewer than 12 points, so read them with caution.)"
+    fc = s.forecast
+    if fc is not None and fc.shown and fc.last_step is not None:
+        last = fc.last_step
+        method = fc.method.split(" (")[0]
+        text += (f" If recent patterns continue it is forecast to be about "
+                 f"{s.fmt_short(last.point)} by {last.label} (80% prediction interval "
+                 f"{s.fmt_short(last.lo80)} to {s.fmt_short(last.hi80)}; {method}, which beat "
+                 f"a {fc.baseline_method} forecast when tested on past data).")
+    return text
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text[:2] != text[:2].upper() else text
 
@@ -82,6 +145,7 @@ def narrative(s: IndicatorSummary) -> str:
             text += f" Over the last five years it has been {s.trend.label}."
         else:
             text += " Over the last five years there has been no significant change."
+    text += _signal_sentences(s, when)
     if s.status == "provisional":
         text += " The latest figure is provisional."
     if s.synthetic:

@@ -12,12 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from sqlalchemy import Engine
 
-from dashboard import queries
+from dashboard import queries, signals
 from dashboard.formatting import format_value
 from dashboard.metrics import (
     Comparator,
@@ -39,6 +39,10 @@ from dashboard.metrics import (
 from dashboard.narrative import narrative
 from dashboard.periods import PeriodSpec
 from dashboard.queries import AreaInfo, GroupInfo
+
+if TYPE_CHECKING:
+    from dashboard.forecast import StoredForecast
+    from dashboard.signals import SpcSummary
 
 ENGLAND = "E92000001"
 
@@ -94,6 +98,8 @@ class IndicatorSummary:
     sparkline: list[Point] = field(default_factory=list)
     narrative: str = ""
     all_la_values: list[float] = field(default_factory=list, repr=False)
+    spc: SpcSummary | None = None  # monthly or quarterly series: variation and assurance
+    forecast: StoredForecast | None = None  # demand measures: the stored forecast
 
     def fmt(self, value: float | None) -> str:
         """The value with this indicator's unit and decimals."""
@@ -265,6 +271,7 @@ def build_scorecard(
               if series and idx is not None else None)
         rows.append(_summarise(m, series, idx, cs, area, group, england, region, targets,
                                neighbour_method))
+    signals.annotate(engine, area, rows, by_ind, meta)
     return Scorecard(area, domain, theme, group, as_at, rows)
 
 

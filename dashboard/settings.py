@@ -40,6 +40,8 @@ class Settings:
     host: str
     port: int
     synthetic_demo: bool
+    # Send the session cookie only over HTTPS; set SESSION_COOKIE_SECURE=true behind TLS.
+    session_cookie_secure: bool = False
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None) -> Settings:
@@ -56,6 +58,7 @@ class Settings:
             host=e.get("HOST") or "127.0.0.1",
             port=int(e.get("PORT") or 8050),
             synthetic_demo=_truthy(e.get("SYNTHETIC_DEMO"), True),
+            session_cookie_secure=_truthy(e.get("SESSION_COOKIE_SECURE"), False),
         )
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, distinct, select
+from sqlalchemy import Engine, select
 
 from dashboard import queries
 from dashboard.cache import cache
@@ -106,10 +106,21 @@ def _scorecard(db: str, area: str, domain: str, theme: str | None, vintage: str 
     return build_scorecard(current_engine(), area, domain, theme, vintage=vintage, as_at=period)
 
 
+def _vintage(state: ViewState) -> str | None:
+    """The state's comparator vintage, or the domain's latest.
+
+    So that "not given" and "the latest, given" share one cache entry.
+    """
+    if state.vintage:
+        return state.vintage
+    vintages = cached_choices().vintages.get(state.domain, ())
+    return vintages[0] if vintages else None
+
+
 def cached_scorecard(state: ViewState) -> Scorecard:
     """The scorecard for a state (raises ScorecardError for a period it cannot read)."""
     return _scorecard(_db(), state.area or current_settings().home_area, state.domain,
-                      state.theme, state.vintage, state.period)
+                      state.theme, _vintage(state), state.period)
 
 
 def filter_rows(rows: Iterable[IndicatorSummary], rag: Sequence[str] = (),
@@ -160,7 +171,7 @@ def available_years(engine: Engine, area_code: str, domain: str) -> list[int]:
         return []
     with engine.connect() as c:
         ends = c.scalars(
-            select(distinct(Period.end)).join(Observation, Observation.period_id == Period.id)
+            select(Period.end).distinct().join(Observation, Observation.period_id == Period.id)
             .join(Indicator, Indicator.id == Observation.indicator_id)
             .where(Observation.area_id == area.id, Indicator.domain == domain,
                    Indicator.curated.is_(True))).all()
@@ -289,23 +300,25 @@ def _indicator(db: str, code: str, area: str, domain: str,
 
 def cached_indicator(state: ViewState) -> IndicatorData | None:
     """The indicator view's data for a state (the first indicator of the domain by default)."""
-    code = state.indicator or default_indicator(state.domain)
+    code = state.indicator or default_indicator(state.domain, state.theme)
     if code is None:
         return None
     return _indicator(_db(), code, state.area or current_settings().home_area, state.domain,
-                      state.vintage)
+                      _vintage(state))
 
 
 @cache.memoize(timeout=TIMEOUT)
 def _indicator_options(db: str, domain: str) -> list[dict[str, str]]:
     meta = queries.indicators(current_engine(), domain=domain, curated=True)
     return [{"label": f"{r.theme}: {r.short_name or r.name}" if r.theme else r.name,
-             "value": r.code} for r in meta.itertuples()]
+             "value": r.code, "theme": r.theme or ""} for r in meta.itertuples()]
 
 
-def indicator_options(domain: str, include: str | None = None) -> list[dict[str, str]]:
-    """The curated indicators of a domain for the indicator picker (plus `include`)."""
-    opts = list(_indicator_options(_db(), domain))
+def indicator_options(domain: str, theme: str | None = None,
+                      include: str | None = None) -> list[dict[str, str]]:
+    """The curated indicators of a domain (and theme) for the picker, always with `include`."""
+    opts = [{"label": o["label"], "value": o["value"]} for o in _indicator_options(_db(), domain)
+            if not theme or o["theme"] == theme or o["value"] == include]
     if include and include not in {o["value"] for o in opts}:
         meta = queries.indicators(current_engine(), codes=[include])
         if not meta.empty:
@@ -314,9 +327,9 @@ def indicator_options(domain: str, include: str | None = None) -> list[dict[str,
     return opts
 
 
-def default_indicator(domain: str) -> str | None:
-    """The first curated indicator of a domain."""
-    opts = _indicator_options(_db(), domain)
+def default_indicator(domain: str, theme: str | None = None) -> str | None:
+    """The first curated indicator of a domain (and theme, when one is chosen)."""
+    opts = [o for o in _indicator_options(_db(), domain) if not theme or o["theme"] == theme]
     return opts[0]["value"] if opts else None
 
 
@@ -461,7 +474,7 @@ def breakdowns(data: IndicatorData, start: int | None = None,
 def summary_for(state: ViewState, code: str, end: int | None) -> IndicatorSummary | None:
     """The scorecard's summary (RAG, narrative) of one indicator, as at `end` if given."""
     sc = _scorecard_codes(_db(), state.area or current_settings().home_area, state.domain,
-                          state.vintage, str(end) if end else None, code)
+                          _vintage(state), str(end) if end else None, code)
     return sc.rows[0] if sc.rows else None
 
 
@@ -506,3 +519,24 @@ def search_catalogue(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
     for word in text.lower().split():
         keep &= hay.str.contains(word, regex=False)
     return frame[keep]
+
+
+def export_frame(data: IndicatorData, table: pd.DataFrame,
+                 neighbours: Sequence[str] = ()) -> pd.DataFrame:
+    """The trend table with people's column names, as downloaded in CSV."""
+    names = {n.area.code: n.area.name for n in data.group.neighbours} if data.group else {}
+    region = data.region.name if data.region else "Region"
+    columns = {
+        "period": "Period", "home": f"{data.area.name}", "home_lower": "Lower 95% limit",
+        "home_upper": "Upper 95% limit", "home_status": "Status",
+        "neighbour_average": "Statistical neighbour average",
+        "neighbours_reporting": "Neighbours reporting", "england": "England", "region": region,
+    }
+    for c in neighbours:
+        columns[c] = names.get(c, c)
+    out = table[[c for c in columns if c in table]].rename(columns=columns)
+    out.insert(0, "Indicator", data.meta.get("short_name") or data.meta["name"])
+    out.insert(1, "Code", data.meta["code"])
+    if "synthetic" in table and table["synthetic"].any():
+        out["Synthetic demo data"] = ["yes" if s else "no" for s in table["synthetic"]]
+    return out

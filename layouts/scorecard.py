@@ -16,15 +16,16 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components import (
     DOMAIN_LABELS,
+    LATEST,
     control_bar,
     counts_bar,
     notice,
+    period_options,
     scorecard_table,
     synthetic_badge,
     url_store,
 )
 from dashboard.scorecard import Scorecard, ScorecardError
-from dashboard.viewstate import ViewState
 from dashboard.views_data import (
     area_options,
     cached_choices,
@@ -34,6 +35,7 @@ from dashboard.views_data import (
     read_state,
     sort_rows,
 )
+from dashboard.viewstate import ViewState
 
 dash.register_page(__name__, path="/", name="Scorecard", order=0,
                    title="Scorecard · Safeguarding partnership performance")
@@ -43,40 +45,33 @@ RAG_FILTER = [{"label": "▲ Red", "value": "red"}, {"label": "◆ Amber", "valu
               {"label": "● Green", "value": "green"}, {"label": "○ No RAG", "value": "none"}]
 
 
-def period_options(years: list[int]) -> list[dict[str, str]]:
-    """"Latest" and each year with data, newest first."""
-    return [{"label": "Latest figures", "value": ""}] + [
-        {"label": f"As at {y}", "value": str(y)} for y in years]
-
-
 def layout(**query: Any) -> html.Div:
     """The scorecard for the state in the URL (unknown keys are ignored with a notice)."""
     state = read_state(query)
     choices = cached_choices()
     period = html.Div([
         dbc.Label("Period", html_for=ids.SC_PERIOD, className="control-label"),
-        dbc.Select(id=ids.SC_PERIOD, value=state.period or "",
+        dbc.Select(id=ids.SC_PERIOD, value=state.period or LATEST,
                    options=period_options(cached_years(state))),
     ], className="control-field narrow")
-    summary, table = content(state)
+    head, counts, table = content(state)
     return html.Div([
         notice(state),
-        control_bar(state, choices, area_options(choices), extra=[period]),
-        html.Div(summary, id=ids.SC_HEADING),
+        control_bar(state, choices, area_options(choices), ids.SC_CONTROLS, extra=[period]),
+        html.Div(head, id=ids.SC_HEADING),
         html.Div([
+            html.Div(counts, id=ids.SC_COUNTS),
             html.Div([
-                html.Span("Show RAG:", className="filter-label", id="scorecard-rag-label"),
-                dbc.Checklist(id=ids.SC_RAG, options=RAG_FILTER, value=list(state.rag),
-                              inline=True, className="rag-filter",
-                              input_class_name="rag-filter-input",
-                              **{"aria-labelledby": "scorecard-rag-label"}),
-            ], className="filter-group"),
-            dbc.Switch(id=ids.SC_WORSE, value=state.worse,
-                       label="Only worse than comparators and getting worse",
-                       className="worse-filter"),
-            html.Span("Click a column heading to sort; click an indicator to open it.",
-                      className="text-muted small ms-auto"),
-        ], className="filters"),
+                html.Fieldset([
+                    html.Legend("Show:", className="filter-label"),
+                    dbc.Checklist(id=ids.SC_RAG, options=RAG_FILTER, value=list(state.rag),
+                                  inline=True, className="rag-filter"),
+                ], className="filter-group"),
+                dbc.Switch(id=ids.SC_WORSE, value=state.worse,
+                           label="Only worse than comparators and getting worse",
+                           className="worse-filter"),
+            ], className="filters"),
+        ], className="summary-row"),
         dcc.Loading(html.Div(table, id=ids.SC_TABLE, className="table-wrap"),
                     delay_show=300, type="circle"),
         dcc.Store(id=ids.SC_SORT, data=state.sort),
@@ -84,18 +79,18 @@ def layout(**query: Any) -> html.Div:
     ], className="page page-scorecard")
 
 
-def content(state: ViewState) -> tuple[list[Any], Any]:
-    """The heading with counts, and the table, for a state."""
+def content(state: ViewState) -> tuple[list[Any], Any, Any]:
+    """The heading, the RAG counts and the table, for a state."""
     try:
         sc = cached_scorecard(state)
     except ScorecardError as err:
-        return [html.H1("Scorecard"), dbc.Alert(str(err), color="warning")], None
+        return [html.H1("Scorecard"), dbc.Alert(str(err), color="warning")], None, None
     rows = sort_rows(filter_rows(sc.rows, state.rag, state.worse), state.sort)
     worse = sum(r.worse_and_worsening for r in sc.rows)
     caption = (f"{len(rows)} of {len(sc.rows)} indicators"
                + (f" ({', '.join(state.rag)})" if state.rag else "")
                + (", worse than comparators and getting worse" if state.worse else ""))
-    return heading(sc, state) + [counts_bar(sc.counts, worse)], \
+    return heading(sc, state), counts_bar(sc.counts, worse), \
         scorecard_table(rows, state, caption)
 
 
@@ -106,10 +101,10 @@ def heading(sc: Scorecard, state: ViewState) -> list[Any]:
     when = f"as at {state.period}" if state.period else "latest published figures"
     group = (f"compared with {len(sc.group.neighbours)} statistical neighbours "
              f"({sc.group.vintage} grouping)" if sc.group else "no comparator group")
-    meta: list[Any] = [f"Scorecard, {when}; {group}, England and all English local "
-                       "authorities. RAG: quartile band among all English LAs unless a local "
-                       "target is set."]
-    if sc.group and sc.group.synthetic or any(r.synthetic for r in sc.rows):
+    meta: list[Any] = [f"Scorecard, {when}; {group} and England. RAG: quartile band among "
+                       "all English local authorities unless a local target is set. Click a "
+                       "column heading to sort, an indicator to open it."]
+    if (sc.group and sc.group.synthetic) or any(r.synthetic for r in sc.rows):
         meta += [" ", synthetic_badge(),
                  html.Span(" Some values or comparators here are synthetic, for "
                            "demonstration only.", className="text-muted")]

@@ -28,8 +28,7 @@ def navbar() -> dbc.Navbar:
                          "Safeguarding partnership performance"], href="/",
                         className="brand"),
         dbc.Nav(links, navbar=True, className="ms-auto"),
-    ], fluid=True), color="dark", dark=True, className="app-navbar",
-        **{"aria-label": "Main"})
+    ], fluid=True), color="dark", dark=True, className="app-navbar")
 
 
 def footer() -> html.Footer:
@@ -55,6 +54,10 @@ def shell() -> html.Div:
         html.A("Skip to main content", href="#main", className="skip-link"),
         navbar(),
         dcc.Store(id=ids.URL_SYNC),
+        # Loads plotly.js in the background while the user reads the scorecard, so that the
+        # first indicator view does not wait for it.
+        dcc.Graph(id=ids.PLOTLY_PRELOAD, figure={"data": [], "layout": {}},
+                  config={"staticPlot": True}, style={"display": "none"}),
         html.Main(dash.page_container, id="main", tabIndex="-1",
                   className="container-fluid app-main"),
         footer(),

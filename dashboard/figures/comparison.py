@@ -51,15 +51,19 @@ def comparison_bar(
         name="Value", showlegend=False,
     ))
     if neighbour_average is not None:
+        # The line is a shape; a legend-only trace names it (an annotation would collide
+        # with the value labels).
         fig.add_vline(x=neighbour_average, line={"color": COLOURS["neighbour_average"],
-                                                 "dash": "dash", "width": 2.5},
-                      annotation_text=f"Neighbour average {fmt(neighbour_average)}",
-                      annotation_position="top", annotation_font_color=COLOURS[
-                          "neighbour_average"])
+                                                 "dash": "dash", "width": 2.5})
+        fig.add_trace(go.Scatter(
+            x=[None], y=[None], mode="lines", name=f"Neighbour average {fmt(neighbour_average)}",
+            line={"color": COLOURS["neighbour_average"], "dash": "dash", "width": 2.5},
+            hoverinfo="skip"))
     height = max(320, 30 * len(data) + 170)
-    apply_titles(fig, title, subtitle, source, height=height)
+    apply_titles(fig, title, subtitle, source, height=height, wrap=70)
     fig.update_layout(xaxis_title=x_title, yaxis={"automargin": True, "title": None},
                       xaxis={"rangemode": "tozero", "gridcolor": COLOURS["grid"],
-                             "showgrid": True}, bargap=0.25,
-                      margin={"r": 70, "b": 100})
+                             "showgrid": True}, bargap=0.25, showlegend=True,
+                      legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
+                      margin={"r": 70, "t": 100})
     return fig

@@ -56,7 +56,7 @@ def funnel_figure(
     fig = go.Figure()
     lo_n = max(float(points["denominator"].min()) * 0.8, 1.0)
     hi_n = float(points["denominator"].max()) * 1.1
-    grid = np.geomspace(lo_n, hi_n, 120)
+    grid = np.linspace(lo_n, hi_n, 160)
     for z, label, dash in ((Z998, "99.8% limits", "solid"), (Z95, "95% limits", "dash")):
         lower, upper = funnel_limits(benchmark, grid, unit, multiplier, z)
         for k, band in enumerate((upper, lower)):
@@ -83,13 +83,14 @@ def funnel_figure(
         fig.add_trace(go.Scatter(
             x=list(sub["denominator"]), y=list(sub["value"]), mode="markers+text" if is_home
             else "markers", name=str(sub["area_name"].iloc[0]) if is_home else name,
-            text=list(sub["area_name"]) if is_home else None, textposition="top center",
+            text=list(sub["area_name"]) if is_home else None, textposition="middle right",
+            textfont={"color": COLOURS["home"], "size": 13}, cliponaxis=False,
             marker=marker,
             customdata=[[n, fmt(v), f"{d:,.0f}"] for n, v, d in
                         zip(sub["area_name"], sub["value"], sub["denominator"], strict=True)],
             hovertemplate="%{customdata[0]}: %{customdata[1]} (denominator "
                           "%{customdata[2]})<extra></extra>"))
-    apply_titles(fig, title, subtitle, source, height=440)
-    fig.update_layout(xaxis={"type": "log", "title": x_title, "showgrid": True,
-                             "gridcolor": COLOURS["grid"]}, yaxis_title=y_title)
+    apply_titles(fig, title, subtitle, source, height=440, wrap=70)
+    fig.update_layout(xaxis={"title": x_title, "showgrid": True, "gridcolor": COLOURS["grid"],
+                             "tickformat": ",~s"}, yaxis_title=y_title)
     return fig

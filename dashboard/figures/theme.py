@@ -8,6 +8,7 @@ Okabe and Ito's palette and are never used for series, so that a line is never r
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 import plotly.graph_objects as go
@@ -29,9 +30,10 @@ COLOURS = {
 }
 #: Okabe-Ito red (vermillion), amber (orange) and green (bluish green); grey for no RAG.
 RAG_COLOURS = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", None: "#6C757D"}
-#: Paul Tol's "muted" qualitative scheme, for individual neighbours and breakdown categories.
-NEIGHBOUR_PALETTE = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255",
-                     "#44AA99", "#999933", "#AA4499", "#6699CC")
+#: Distinct hues for individual neighbours and breakdown categories, after Paul Tol's "muted"
+#: scheme, leaving out the blues, purples and greys that mean home, neighbour average, England.
+NEIGHBOUR_PALETTE = ("#CC6677", "#C9A227", "#117733", "#882255", "#999933", "#E08A3C",
+                     "#6F4E37", "#56B4E9", "#E7298A", "#66A61E")
 
 LINE_STYLES: dict[str, dict[str, Any]] = {
     "home": {"mode": "lines+markers", "line": {"color": COLOURS["home"], "width": 3},
@@ -58,10 +60,10 @@ TEMPLATE = go.layout.Template(layout={
               "tickcolor": "#8C8C8C", "automargin": True},
     "yaxis": {"gridcolor": COLOURS["grid"], "zeroline": False, "automargin": True,
               "rangemode": "normal"},
-    "legend": {"orientation": "h", "yanchor": "top", "y": -0.16, "x": 0, "xanchor": "left",
-               "font": {"size": 13}},
+    "legend": {"orientation": "v", "yanchor": "top", "y": 1, "x": 1.02, "xanchor": "left",
+               "font": {"size": 12.5}, "itemwidth": 30},
     "hoverlabel": {"font": {"family": FONT, "size": 13}, "bgcolor": "white"},
-    "margin": {"l": 60, "r": 24, "t": 78, "b": 110},
+    "margin": {"l": 60, "r": 24, "t": 78, "b": 86},
 })
 
 
@@ -80,15 +82,21 @@ def neighbour_style(index: int) -> dict[str, Any]:
 
 
 def apply_titles(fig: go.Figure, title: str, subtitle: str | None, source: str | None,
-                 *, height: int = 440) -> go.Figure:
-    """Title, subtitle and source line, inside the figure so that they survive export."""
+                 *, height: int = 440, wrap: int = 100) -> go.Figure:
+    """Title, subtitle and source line, inside the figure so that they survive export.
+
+    The source is wrapped at `wrap` characters (annotations do not wrap by themselves) and
+    the bottom margin grows to hold it.
+    """
     text = f"<b>{title}</b>"
     if subtitle:
         text += f"<br><span style='font-size:13px;color:{COLOURS['muted']}'>{subtitle}</span>"
     fig.update_layout(template=TEMPLATE, title={"text": text}, height=height)
     if source:
-        fig.add_annotation(text=f"Source: {source}", xref="paper", yref="paper", x=0, y=0,
-                           yshift=-96, xanchor="left", yanchor="top", showarrow=False,
+        lines = textwrap.wrap(f"Source: {source}", wrap) or [""]
+        fig.update_layout(margin={"b": 74 + 14 * len(lines)})
+        fig.add_annotation(text="<br>".join(lines), xref="paper", yref="paper", x=0, y=0,
+                           yshift=-62, xanchor="left", yanchor="top", showarrow=False,
                            font={"size": 11, "color": COLOURS["muted"]}, align="left")
     return fig
 

@@ -44,6 +44,7 @@ def trend_figure(
     neighbours: Sequence[tuple[str, str]] = (),
     neighbours_reporting: bool = True,
     target: float | None = None,
+    totals: bool = False,
 ) -> go.Figure:
     """Draw the trend from :func:`dashboard.views_data.trend_table`'s frame.
 
@@ -61,6 +62,8 @@ def trend_figure(
         neighbours: ``(code, name)`` of the individual neighbours to draw, in order.
         neighbours_reporting: Whether to say "n of 10" in the average's hover text.
         target: A local target, drawn as a horizontal line.
+        totals: The indicator is a count, so England's and the region's totals are not drawn
+            on the same axis as one area (they stay in the table).
 
     Returns:
         The figure; traces in drawing order: interval band (two traces), neighbours, region,
@@ -87,11 +90,11 @@ def trend_figure(
         fig.add_trace(go.Scatter(x=x, y=y, name=name, customdata=custom,
                                  hovertemplate=_hover(name), connectgaps=False,
                                  **neighbour_style(i)))
-    if region_name and "region" in table and table["region"].notna().any():
+    if not totals and region_name and "region" in table and table["region"].notna().any():
         y, custom = _points(table, "region", fmt)
         fig.add_trace(go.Scatter(x=x, y=y, name=region_name, customdata=custom,
                                  hovertemplate=_hover(region_name), **line_style("region")))
-    if "england" in table and table["england"].notna().any():
+    if not totals and "england" in table and table["england"].notna().any():
         y, custom = _points(table, "england", fmt)
         fig.add_trace(go.Scatter(x=x, y=y, name="England", customdata=custom,
                                  hovertemplate=_hover("England"), **line_style("england")))

@@ -9,7 +9,6 @@ non-synthetic value, and a later real load replaces synthetic ones.
 
 from __future__ import annotations
 
-
 from pathlib import Path
 
 import numpy as np

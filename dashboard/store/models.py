@@ -250,3 +250,83 @@ class User(Base):
     agency: Mapped[str | None] = mapped_column(String(120))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class SpcBaseline(Base):
+    """A recorded SPC baseline: the limits restart at `start` (e.g. a new front-door model).
+
+    `fix_points` fixes that baseline's mean and limits after its first n points; None uses every
+    point up to the next baseline. A baseline starting on or before the first point fixes or
+    annotates the first baseline without restarting it.
+    """
+
+    __tablename__ = "spc_baselines"
+    __table_args__ = (Index("ix_spc_baselines_indicator_area", "indicator_id", "area_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    start: Mapped[dt.date] = mapped_column(Date)  # start date of the baseline's first period
+    fix_points: Mapped[int | None] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+
+
+class Forecast(Base):
+    """The latest demand forecast for an indicator in an area, with its backtest.
+
+    Computed when data are loaded (or by `python -m dashboard forecast`) and only read by
+    pages; `shown` is false where the model did not beat the seasonal-naive baseline.
+    """
+
+    __tablename__ = "forecasts"
+    __table_args__ = (UniqueConstraint("indicator_id", "area_id", name="uq_forecast_key"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id"))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id"))
+    computed_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
+    method: Mapped[str] = mapped_column(String(120))  # e.g. "ETS(A,Ad,N) (statsmodels 0.15.0)"
+    baseline_method: Mapped[str] = mapped_column(String(40))  # naive | seasonal naive
+    period_type: Mapped[str] = mapped_column(String(20))
+    last_period_end: Mapped[dt.date] = mapped_column(Date)
+    n_points: Mapped[int] = mapped_column(Integer)
+    horizon: Mapped[int] = mapped_column(Integer)
+    backtest_origins: Mapped[int] = mapped_column(Integer, default=0)
+    mase_model: Mapped[float | None] = mapped_column(Float)
+    mase_baseline: Mapped[float | None] = mapped_column(Float)
+    shown: Mapped[bool] = mapped_column(Boolean, default=False)
+    reason: Mapped[str | None] = mapped_column(Text)
+    synthetic: Mapped[bool] = mapped_column(Boolean, default=False)
+    points: Mapped[list[ForecastPoint]] = relationship(
+        back_populates="forecast", cascade="all, delete-orphan", order_by="ForecastPoint.step"
+    )
+
+
+class ForecastPoint(Base):
+    """One horizon step of a forecast: the period, the point forecast and its intervals."""
+
+    __tablename__ = "forecast_points"
+    forecast_id: Mapped[int] = mapped_column(
+        ForeignKey("forecasts.id", ondelete="CASCADE"), primary_key=True
+    )
+    step: Mapped[int] = mapped_column(Integer, primary_key=True)  # 1 = the next period
+    label: Mapped[str] = mapped_column(String(60))
+    period_start: Mapped[dt.date] = mapped_column(Date)
+    period_end: Mapped[dt.date] = mapped_column(Date)
+    point: Mapped[float] = mapped_column(Float)
+    lo80: Mapped[float] = mapped_column(Float)
+    hi80: Mapped[float] = mapped_column(Float)
+    lo95: Mapped[float] = mapped_column(Float)
+    hi95: Mapped[float] = mapped_column(Float)
+    forecast: Mapped[Forecast] = relationship(back_populates="points")
+
+
+class Meeting(Base):
+    """A meeting of the partnership or a sub-group: "what changed since the last meeting"."""
+
+    __tablename__ = "meetings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(Date, index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    created_by: Mapped[str | None] = mapped_column(String(120))
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=_now)
