@@ -120,7 +120,8 @@ def narrative(s: IndicatorSummary) -> str:
                 f"{c.phrase} the statistical neighbour average ({s.fmt_short(s.neighbours.value)}, "
                 f"{s.neighbours.reporting_text} neighbours reporting)")
             judgements.append(("statistical neighbours", c.judgement))
-    if s.england is not None:
+    # England's and regions' counts are totals, not comparable with one LA's count.
+    if s.england is not None and s.unit != "number":
         c = robust_comparison(s.value, s.all_la_values, s.polarity)
         if c.phrase:
             comparisons.append(f"{c.phrase} England ({s.fmt_short(s.england)})")

@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from dashboard.signals import SpcSummary
 
 ENGLAND = "E92000001"
+MIN_RANKED = 10  # fewer English LAs than this with a value: no rank or band
 
 
 class ScorecardError(ValueError):
@@ -307,7 +308,11 @@ def _summarise(m: Any, s: list[dict[str, Any]] | None, idx: int | None,
     ) if nb_list else Comparator(None, 0, 0, neighbour_method)
     eng = values_by_area.get(england.id) if england else None
     reg = values_by_area.get(region.id) if region else None
-    banded = bool(m.banded) and polarity in ("high", "low")
+    reporting = sum(v is not None for v in la_values.values())
+    # Ranking and quartiles need a national distribution: a partner's local-only measure (one
+    # LA reporting) or raw counts (which scale with population) are not ranked or banded.
+    banded = (bool(m.banded) and polarity in ("high", "low") and m.unit != "number"
+              and reporting >= MIN_RANKED)
     pos = position(str(area.id), la_values, polarity, banded=banded) if la_values else \
         Position(None, 0, None, None, None, None)
     interval = None

@@ -92,3 +92,14 @@ def test_polarity_none_never_gets_rag_or_better(national):
     for r in sc.rows:
         assert r.rag.status is None
         assert "better" not in r.narrative and "worse" not in r.narrative
+
+
+def test_local_only_and_count_measures_are_not_ranked(national):
+    """A partner's local-only measure and raw counts get no rank, band or England comparison."""
+    sc = build_scorecard(national, "E06000033", "partnership")
+    for r in sc.rows:
+        assert r.position.rank is None and r.position.band is None
+        assert r.rag.status is None or r.rag.rule == "target"
+    counts = build_scorecard(national, "E06000033", "adults", codes=["ASC_Concerns_Count"],
+                             as_at="2019-20")
+    assert "England" not in counts.rows[0].narrative
