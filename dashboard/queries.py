@@ -130,7 +130,10 @@ def indicators(engine: Engine, *, domain: str | None = None, theme: str | None =
     cols = [c.name for c in Indicator.__table__.columns]
     with engine.connect() as c:
         rows = c.execute(q).all()
-    return pd.DataFrame([{k: getattr(r, k) for k in cols} for r in rows], columns=cols)
+    frame = pd.DataFrame([{k: getattr(r, k) for k in cols} for r in rows], columns=cols)
+    # Missing text must stay None, not NaN (pandas 3 turns None into NaN in text columns),
+    # so that "no unit label" never prints as "nan".
+    return frame.astype(object).where(frame.notna(), None)
 
 
 def themes(engine: Engine, domain: str) -> list[str]:

@@ -151,9 +151,10 @@ def test_rank_reversing_polarity_reverses_order(values):
     assert all(high[key] == n + 1 - low[key] for key in keyed)
 
 
-# Integer values and integer or power-of-two scalings are exact in binary floating point, so
-# the test checks the band logic rather than rounding at a bound.
-scales = st.one_of(st.integers(1, 1000).map(float), st.sampled_from([2.0**k for k in range(-8, 9)]))
+# Integer values scaled by powers of two stay exact in binary floating point, and so do the
+# interpolated quartile bounds; other factors (3, say) can move a value that sits exactly on a
+# bound by one rounding step, which tests floating point rather than the band logic.
+scales = st.sampled_from([2.0**k for k in range(-8, 9)])
 
 
 @settings(database=None)
