@@ -7,7 +7,19 @@ import dash
 
 def register_all(app: dash.Dash) -> None:
     """Register every page's callbacks on `app` (never Dash's global callback list)."""
-    from callbacks import about, compare, controls, indicator, scorecard, shell
+    from callbacks import (
+        about,
+        changes,
+        compare,
+        controls,
+        exports,
+        indicator,
+        indicator_signals,
+        pack,
+        scorecard,
+        shell,
+    )
 
-    for module in (shell, controls, scorecard, indicator, compare, about):
+    for module in (shell, controls, scorecard, indicator, indicator_signals, compare, changes,
+                   pack, about, exports):
         module.register(app)

@@ -20,7 +20,7 @@ def domain_changed(domain: str) -> tuple[list[dict[str, str]], str, list[dict[st
 
 def register(app: dash.Dash) -> None:
     """Register the control bar's callbacks, once per page that has the bar."""
-    for c in (ids.SC_CONTROLS, ids.IND_CONTROLS, ids.CMP_CONTROLS):
+    for c in (ids.SC_CONTROLS, ids.IND_CONTROLS, ids.CMP_CONTROLS, ids.PACK_CONTROLS):
         app.callback(
             Output(c.theme, "options"), Output(c.theme, "value"),
             Output(c.vintage, "options"), Output(c.vintage, "value"),

@@ -19,7 +19,7 @@ C = ids.SC_CONTROLS
 
 def update(area: str, domain: str, theme: str, vintage: str, period: str,
            rag: list[str] | None, worse: bool, clicks: list[int | None],
-           sort: str | None) -> tuple[Any, ...]:
+           sort: str | None, variation: list[str] | None = None) -> tuple[Any, ...]:
     """Redraw the heading, counts and table for the controls' state.
 
     A column heading's click (the sort buttons are inputs) cycles that column's sort; Dash
@@ -31,7 +31,8 @@ def update(area: str, domain: str, theme: str, vintage: str, period: str,
         sort = next_sort(sort, ctx.triggered_id["index"])
     state = ViewState(area=area, domain=domain, theme=chosen(theme, ALL_THEMES),
                       vintage=vintage or None, period=chosen(period, LATEST),
-                      rag=tuple(rag or ()), worse=bool(worse), sort=sort)
+                      rag=tuple(rag or ()), worse=bool(worse), sort=sort,
+                      variation=tuple(variation or ()))
     head, counts, table = page.content(state)
     return (head, counts, table, period_options(cached_years(state)), sort,
             url_data(state, page.KEYS))
@@ -47,5 +48,8 @@ def register(app: dash.Dash) -> None:
         Input(C.vintage, "value"), Input(ids.SC_PERIOD, "value"), Input(ids.SC_RAG, "value"),
         Input(ids.SC_WORSE, "value"),
         Input({"type": ids.SC_SORT_BUTTON, "index": ALL}, "n_clicks"),
-        State(ids.SC_SORT, "data"), prevent_initial_call=True,
+        State(ids.SC_SORT, "data"),
+        # Listed last, so that it arrives as `update`'s last (optional) argument.
+        Input(ids.SC_VARIATION, "value"),
+        prevent_initial_call=True,
     )(update)

@@ -51,6 +51,7 @@ from flask import (
 from flask.blueprints import BlueprintSetupState
 from markupsafe import escape
 from sqlalchemy import Engine, func, select
+from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from dashboard.context import current_engine, current_settings
@@ -434,6 +435,9 @@ def _configure(state: BlueprintSetupState) -> None:
 
 @blueprint.before_app_request
 def _guard() -> Any:
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if limit and (request.content_length or 0) > limit:
+        raise RequestEntityTooLarge()  # refused from its declared length, before any reading
     token = csrf_token()
     if request.method not in SAFE_METHODS and not hmac.compare_digest(_sent_token(), token):
         return json_error(400, "The form or page was out of date (missing or wrong CSRF "

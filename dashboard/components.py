@@ -16,7 +16,9 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.exports.links import download_href
 from dashboard.figures import sparkline_data_uri
+from dashboard.figures.spc import assurance_icon_svg, svg_data_uri, variation_icon_svg
 from dashboard.scorecard import IndicatorSummary
 from dashboard.viewstate import KEYS, Choices, ViewState
 
@@ -189,7 +191,7 @@ HEADERS = ("indicator", "period", "value", "change", "neighbours", "england", "r
 HEADER_LABELS = {"indicator": "Indicator", "period": "Period", "value": "Value",
                  "change": "Change", "neighbours": "Neighbour avg.", "england": "England",
                  "rank": "Rank", "band": "Band", "target": "Target", "rag": "RAG",
-                 "trend": "Trend"}
+                 "trend": "Trend", "variation": "Variation"}
 
 
 def _header(col: str, sort: str | None) -> html.Th:
@@ -212,24 +214,35 @@ def _header(col: str, sort: str | None) -> html.Th:
 def scorecard_table(rows: Sequence[IndicatorSummary], state: ViewState,
                     caption: str) -> html.Table:
     """The scorecard: one row per indicator, grouped by theme unless sorted by a column."""
-    head = html.Thead(html.Tr([_header(c, state.sort) for c in HEADERS]))
+    variation = any(s.spc is not None for s in rows)
+    headers = scorecard_headers(variation)
+    head = html.Thead(html.Tr([_header(c, state.sort) for c in headers]))
     body: list[Any] = []
     theme = None
     for s in rows:
         if not state.sort and s.theme != theme:
             theme = s.theme
-            body.append(html.Tr(html.Th(theme or "Other", colSpan=len(HEADERS), scope="colgroup",
+            body.append(html.Tr(html.Th(theme or "Other", colSpan=len(headers), scope="colgroup",
                                         className="theme-row")))
-        body.append(_scorecard_row(s, state))
+        body.append(_scorecard_row(s, state, variation))
     if not rows:
         body.append(html.Tr(html.Td("No indicators match these filters.",
-                                    colSpan=len(HEADERS), className="text-muted p-3")))
+                                    colSpan=len(headers), className="text-muted p-3")))
     return html.Table([html.Caption(caption), head, html.Tbody(body)],
                       className="table scorecard-table align-middle")
 
 
-def _scorecard_row(s: IndicatorSummary, state: ViewState) -> html.Tr:
+def scorecard_headers(variation: bool = False) -> tuple[str, ...]:
+    """The scorecard's columns; "variation" after RAG when some row has local SPC data."""
+    if not variation:
+        return HEADERS
+    at = HEADERS.index("rag") + 1
+    return (*HEADERS[:at], "variation", *HEADERS[at:])
+
+
+def _scorecard_row(s: IndicatorSummary, state: ViewState, variation: bool = False) -> html.Tr:
     nb = s.neighbours
+    extra = [html.Td(variation_cell(s), className="col-variation")] if variation else []
     return html.Tr([
         html.Th(dcc.Link(s.name, href=indicator_href(s.code, state), className="ind-link",
                          title=f"Open {s.name} ({s.code})"), scope="row", className="col-ind"),
@@ -245,8 +258,10 @@ def _scorecard_row(s: IndicatorSummary, state: ViewState) -> html.Tr:
         html.Td(band_badge(s.position.band), className="text-center"),
         html.Td(s.fmt_short(s.target) if s.target is not None else "–", className="num"),
         html.Td(rag_chip(s)),
+        *extra,
         html.Td(_sparkline(s)),
-    ], className="sc-row", **{"data-code": s.code, "data-rag": s.rag.status or "none"})
+    ], className="sc-row", **{"data-code": s.code, "data-rag": s.rag.status or "none",
+                              "data-variation": s.spc.variation if s.spc else "none"})
 
 
 def band_badge(band: str | None) -> Any:
@@ -336,3 +351,87 @@ def frame_table(frame: pd.DataFrame, columns: Sequence[tuple[str, str]], caption
         body.append(html.Tr(cells))
     return html.Table([html.Caption(caption), head, html.Tbody(body)],
                       className=f"table table-sm data-table {class_name}".strip())
+
+
+# -- downloads ---------------------------------------------------------------------------
+
+SIZE_CHOICES = [{"label": "Word page", "value": "word"},
+                {"label": "16:9 slide", "value": "slide"}]
+FORMAT_WORDS = {"png": "PNG", "svg": "SVG", "csv": "CSV", "xlsx": "Excel"}
+
+
+def download_link(target: str, fmt: str, state: ViewState, what: str,
+                  size: str | None = None) -> html.A:
+    """A plain link that downloads a chart or table; its href follows the view's state.
+
+    The visible text is short ("Download PNG"); the hidden words say which chart or table,
+    so that a screen reader's list of links tells them apart.
+    """
+    return html.A([f"Download {FORMAT_WORDS[fmt]}",
+                   html.Span(f" of the {what}", className="visually-hidden")],
+                  id=ids.export_link(target, fmt), href=download_href(target, fmt, state, size),
+                  download="", className="btn btn-outline-primary btn-sm export-link")
+
+
+def chart_downloads(state: ViewState, target: str, what: str) -> html.Div:
+    """Under a chart: its size choice and PNG and SVG downloads drawn on the server."""
+    return html.Div([
+        html.Fieldset([
+            html.Legend("Image size", className="export-label"),
+            dbc.RadioItems(id=ids.chart_size(target), options=SIZE_CHOICES, value="word",
+                           inline=True, className="size-choice"),
+        ], className="export-size"),
+        download_link(target, "png", state, what),
+        download_link(target, "svg", state, what),
+    ], className="export-bar no-print", role="group", **{"aria-label": f"Download the {what}"})
+
+
+def table_downloads(state: ViewState, target: str, what: str) -> html.Div:
+    """Beside a table: CSV and Excel downloads of the same rows, with notes and sources."""
+    return html.Div([download_link(target, "csv", state, what),
+                     download_link(target, "xlsx", state, what)],
+                    className="export-bar no-print", role="group",
+                    **{"aria-label": f"Download the {what}"})
+
+
+# -- signal or noise (SPC) ---------------------------------------------------------------
+
+LIMIT_WARNINGS = {"unreliable": "limits unreliable (fewer than 12 points)",
+                  "none": "no limits (fewer than 6 points)"}
+
+
+def mdc_icon(svg_uri: str | None, size: int = 22) -> Any:
+    """A Making Data Count icon beside its words: decorative (empty alt), or nothing."""
+    if svg_uri is None:
+        return None
+    return html.Img(src=svg_uri, alt="", width=size, height=size, className="mdc-icon")
+
+
+def variation_badge(variation: str, text: str, direction: str | None = None,
+                    size: int = 22) -> html.Span:
+    """The variation icon with its words ("special cause — concern")."""
+    icon = mdc_icon(svg_data_uri(variation_icon_svg(variation, direction)), size)
+    return html.Span([icon, html.Span(text, className="mdc-words")],
+                     className=f"mdc mdc-variation mdc-{variation.replace('_', '-')}")
+
+
+def assurance_badge(assurance: str | None, text: str | None, size: int = 22) -> html.Span:
+    """The assurance icon with its words ("will consistently fail the target")."""
+    icon = mdc_icon(svg_data_uri(assurance_icon_svg(assurance)), size)
+    return html.Span([icon, html.Span(text or "no assurance", className="mdc-words")],
+                     className=f"mdc mdc-assurance mdc-{(assurance or 'none').replace('_', '-')}")
+
+
+def variation_cell(s: IndicatorSummary) -> list[Any]:
+    """The scorecard's variation: icon and words, the assurance where a target exists."""
+    spc = s.spc
+    if spc is None:
+        return [html.Span("–", **{"aria-hidden": "true"}),
+                html.Span("no monthly or quarterly local data", className="visually-hidden")]
+    out: list[Any] = [variation_badge(spc.variation, spc.variation_text, spc.direction, 20)]
+    if spc.assurance:
+        out.append(html.Div(assurance_badge(spc.assurance, spc.assurance_text, 18),
+                            className="cell-sub"))
+    if spc.limits in LIMIT_WARNINGS and spc.variation != "not_enough_points":
+        out.append(html.Div(LIMIT_WARNINGS[spc.limits], className="cell-sub"))
+    return out

@@ -48,6 +48,7 @@ SC_HEADING = "scorecard-heading"
 SC_COUNTS = "scorecard-counts"
 SC_TABLE = "scorecard-table"
 SC_META = "scorecard-meta"
+SC_VARIATION = "scorecard-variation-filter"
 
 # Indicator view
 IND_SELECT = "indicator-select"
@@ -64,8 +65,18 @@ IND_BREAKDOWN = "indicator-breakdown"
 IND_BREAKDOWN_BOX = "indicator-breakdown-box"
 IND_DEFINITION = "indicator-definition"
 IND_TABLE = "indicator-table"
-IND_CSV_BUTTON = "indicator-csv-button"
-IND_CSV = "indicator-csv-download"
+IND_TITLE = "indicator-title"  # the page's h1: part of each chart's accessible name
+IND_BAR_TABLE = "indicator-bar-table"  # the comparison chart's table twin
+IND_CHART = "indicator-chart"  # radio: trend with comparators or SPC
+IND_TREND_BOX = "indicator-trend-box"  # the trend chart, its downloads and neighbours
+IND_SPC_BOX = "indicator-spc-box"  # the SPC chart and its table twin
+IND_SPC = "indicator-spc"
+IND_SIGNAL = "indicator-signal"  # beside the chart: the SPC summary or the forecast's backtest
+
+# What changed since the last meeting
+CHG_AREA = "changes-area"
+CHG_SINCE = "changes-since"
+CHG_CONTENT = "changes-content"
 
 # Compare grid
 CMP_PERIOD = "compare-period"
@@ -76,12 +87,52 @@ ABOUT_SEARCH = "about-search"
 ABOUT_CATALOGUE = "about-catalogue"
 ABOUT_COUNT = "about-count"
 
+# Exports: download links on every chart and table, copy link, the URL in the printed footer
+EXPORT_LINK = "export-link"  # pattern {"type", "target", "fmt"}: see export_link()
+CHART_SIZE = "chart-size"  # pattern {"type", "target"}: a chart's Word page / slide choice
+COPY_LINK = "copy-link"
+COPY_STATUS = "copy-link-status"
+PRINT_URL = "print-url"
+
+# Meeting pack
+PACK_CONTROLS = ControlIds("pack-area", "pack-domain", "pack-theme", "pack-vintage")
+PACK_PERIOD = "pack-period"
+PACK_INDICATORS = "pack-indicators"
+PACK_ALL = "pack-tick-all"
+PACK_NONE = "pack-tick-none"
+PACK_COUNT = "pack-count"
+PACK_BUILD = "pack-build"
+PACK_JOB = "pack-job"  # dcc.Store: the running job's id
+PACK_POLL = "pack-poll"  # dcc.Interval, enabled while a pack builds
+PACK_PROGRESS = "pack-progress"
+PACK_DETAIL = "pack-detail"
+PACK_STATUS = "pack-status"
+PACK_DOWNLOAD = "pack-download"
+
 
 def nav_link(path: str) -> dict[str, str]:
     """A navbar link, keyed by the page's path so that its query can be kept up to date."""
     return {"type": NAV_LINK, "index": path}
 
 
+def chart_part(chart: str, part: str) -> str:
+    """A plain ID for a chart's hidden label, description or table twin (``aria-*`` refer to it).
+
+    ``chart_part("indicator-trend", "desc")``; breakdown charts use ``breakdown-<n>``.
+    """
+    return f"{chart}-{part}"
+
+
 def sort_button(column: str) -> dict[str, str]:
     """A sortable scorecard column header's button."""
     return {"type": SC_SORT_BUTTON, "index": column}
+
+
+def export_link(target: str, fmt: str) -> dict[str, str]:
+    """A download link of a chart (trend, bar) or a table (scorecard, indicator, compare)."""
+    return {"type": EXPORT_LINK, "target": target, "fmt": fmt}
+
+
+def chart_size(target: str) -> dict[str, str]:
+    """A chart's image size choice (Word page or 16:9 slide) for its download links."""
+    return {"type": CHART_SIZE, "target": target}

@@ -123,14 +123,30 @@ def cached_scorecard(state: ViewState) -> Scorecard:
                       state.theme, _vintage(state), state.period)
 
 
+#: The scorecard's variation filter values and the SPC variations each keeps.
+VARIATION_FILTER = {
+    "concern": ("special_cause_concern",),
+    "improvement": ("special_cause_improvement",),
+    "neutral": ("special_cause_neutral_high", "special_cause_neutral_low"),
+    "common": ("common_cause",),
+}
+
+
 def filter_rows(rows: Iterable[IndicatorSummary], rag: Sequence[str] = (),
-                worse: bool = False) -> list[IndicatorSummary]:
-    """Rows whose RAG is one of `rag` (all when empty), optionally only worse and worsening."""
+                worse: bool = False, variation: Sequence[str] = ()) -> list[IndicatorSummary]:
+    """Rows whose RAG is one of `rag` (all when empty), optionally only worse and worsening.
+
+    `variation` keeps only rows with local monthly or quarterly data whose latest point shows
+    one of those kinds of variation (``concern``, ``improvement``, ``neutral``, ``common``).
+    """
+    kept = {v for key in variation for v in VARIATION_FILTER.get(key, ())}
     out = []
     for r in rows:
         if rag and (r.rag.status or "none") not in rag:
             continue
         if worse and not r.worse_and_worsening:
+            continue
+        if variation and (r.spc is None or r.spc.variation not in kept):
             continue
         out.append(r)
     return out
@@ -520,23 +536,3 @@ def search_catalogue(frame: pd.DataFrame, text: str | None) -> pd.DataFrame:
         keep &= hay.str.contains(word, regex=False)
     return frame[keep]
 
-
-def export_frame(data: IndicatorData, table: pd.DataFrame,
-                 neighbours: Sequence[str] = ()) -> pd.DataFrame:
-    """The trend table with people's column names, as downloaded in CSV."""
-    names = {n.area.code: n.area.name for n in data.group.neighbours} if data.group else {}
-    region = data.region.name if data.region else "Region"
-    columns = {
-        "period": "Period", "home": f"{data.area.name}", "home_lower": "Lower 95% limit",
-        "home_upper": "Upper 95% limit", "home_status": "Status",
-        "neighbour_average": "Statistical neighbour average",
-        "neighbours_reporting": "Neighbours reporting", "england": "England", "region": region,
-    }
-    for c in neighbours:
-        columns[c] = names.get(c, c)
-    out = table[[c for c in columns if c in table]].rename(columns=columns)
-    out.insert(0, "Indicator", data.meta.get("short_name") or data.meta["name"])
-    out.insert(1, "Code", data.meta["code"])
-    if "synthetic" in table and table["synthetic"].any():
-        out["Synthetic demo data"] = ["yes" if s else "no" for s in table["synthetic"]]
-    return out

@@ -12,6 +12,7 @@ in as :class:`Choices`).
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -21,9 +22,13 @@ from urllib.parse import urlencode
 DOMAINS = ("children", "adults", "partnership")
 RAG_STATUSES = ("red", "amber", "green", "none")
 SORT_KEYS = ("indicator", "rag", "rank", "band", "change")
+#: The indicator view's chart: the trend with comparators (default) or the SPC (XmR) chart.
+CHARTS = ("trend", "spc")
+#: The scorecard's variation filter: the SPC variation of a monthly or quarterly series.
+VARIATIONS = ("concern", "improvement", "neutral", "common")
 #: Query keys in the order they are written; ``from`` maps to the field ``from_``.
 KEYS = ("area", "domain", "theme", "indicator", "neighbours", "from", "to", "period",
-        "vintage", "rag", "worse", "sort")
+        "vintage", "rag", "worse", "sort", "chart", "variation", "since")
 #: Keys that follow the user from page to page (the control bar).
 SHARED_KEYS = ("area", "domain", "theme", "vintage")
 
@@ -69,6 +74,9 @@ class ViewState:
     rag: tuple[str, ...] = ()
     worse: bool = False
     sort: str | None = None
+    chart: str | None = None  # None: the trend chart; "spc": the SPC chart
+    variation: tuple[str, ...] = ()
+    since: dt.date | None = None
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     # -- writing -------------------------------------------------------------------------
@@ -238,6 +246,29 @@ def _flag(raw: str) -> bool:
     raise ValueError("use 1 or 0")
 
 
+def _chart(raw: str) -> str | None:
+    if raw.lower() not in CHARTS:
+        raise ValueError("use trend or spc")
+    return None if raw.lower() == "trend" else raw.lower()
+
+
+def _variation(raw: str) -> tuple[tuple[str, ...], list[tuple[str, str]]]:
+    parts = [p.strip().lower() for p in raw.split(",") if p.strip()]
+    good = tuple(v for v in VARIATIONS if v in parts)
+    bad = [(p, "use " + ", ".join(VARIATIONS)) for p in parts if p not in VARIATIONS]
+    return good, bad
+
+
+def _date(raw: str) -> dt.date:
+    try:
+        day = dt.date.fromisoformat(raw)
+    except ValueError:
+        raise ValueError("expected a date such as 2026-10-01") from None
+    if not _YEAR_MIN <= day.year <= _YEAR_MAX:
+        raise ValueError("expected a date such as 2026-10-01")
+    return day
+
+
 def _sort(raw: str) -> str:
     if raw.lstrip("-") not in SORT_KEYS:
         raise ValueError("use one of " + ", ".join(SORT_KEYS) + " (with - for reverse)")
@@ -247,7 +278,8 @@ def _sort(raw: str) -> str:
 _PARSERS = {
     "area": _area, "domain": _domain, "theme": _text, "indicator": _text,
     "neighbours": _codes, "from": _year, "to": _year, "period": _period, "vintage": _text,
-    "rag": _rag, "worse": _flag, "sort": _sort,
+    "rag": _rag, "worse": _flag, "sort": _sort, "chart": _chart, "variation": _variation,
+    "since": _date,
 }
 
 

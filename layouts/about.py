@@ -14,7 +14,7 @@ from dashboard.components import notice, url_store
 from dashboard.views_data import cached_catalogue, read_state, search_catalogue
 from dashboard.viewstate import SHARED_KEYS
 
-dash.register_page(__name__, path="/about", name="About", order=3,
+dash.register_page(__name__, path="/about", name="About", order=4,
                    title="About · Safeguarding partnership performance")
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"

@@ -23,6 +23,7 @@ from dashboard.components import (
     notice,
     period_options,
     synthetic_badge,
+    table_downloads,
     url_store,
 )
 from dashboard.scorecard import ScorecardError
@@ -78,5 +79,6 @@ def content(state: ViewState) -> list[Any]:
         meta += [" ", synthetic_badge()]
     caption = f"{len(grid.rows)} indicators by {len(grid.columns)} areas"
     return [html.H1(title, className="page-title"), html.P(meta, className="page-meta"),
-            band_legend(),
+            html.Div([band_legend(), table_downloads(state, "compare", "compare grid")],
+                     className="table-tools"),
             html.Div(compare_table(grid, state, caption), className="table-wrap compare-wrap")]

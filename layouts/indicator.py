@@ -1,8 +1,8 @@
 """The indicator view: trend, comparison with every neighbour, funnel, breakdowns, narrative.
 
 Reproducible from its URL: ``/indicator?area=E06000033&indicator=ReReferral&
-neighbours=E06000058,E08000035&from=2016&to=2024``. Every chart has a table twin below it and
-the data behind the trend chart downloads as CSV.
+neighbours=E06000058,E08000035&from=2016&to=2024``. Every chart has a table twin below it; the
+trend and comparison charts download as print-ready PNG or SVG, the data as CSV or Excel.
 """
 
 from __future__ import annotations
@@ -18,11 +18,13 @@ from dashboard import ids
 from dashboard.cache import cache
 from dashboard.components import (
     ANY_YEAR,
+    chart_downloads,
     control_bar,
     frame_table,
     notice,
     rag_chip,
     synthetic_badge,
+    table_downloads,
     url_data,
     url_store,
 )
@@ -50,11 +52,12 @@ from dashboard.views_data import (
     trend_table,
 )
 from dashboard.viewstate import ViewState
+from layouts.indicator_signals import chart_toggle, parts_for, with_forecast
 
 dash.register_page(__name__, path="/indicator", name="Indicator", order=1,
                    title="Indicator · Safeguarding partnership performance")
 
-KEYS = ("area", "domain", "indicator", "vintage", "neighbours", "from", "to")
+KEYS = ("area", "domain", "indicator", "vintage", "neighbours", "from", "to", "chart")
 POLARITY_WORDS = {"high": "Higher is better", "low": "Lower is better",
                   "none": "No judgement: neither higher nor lower is better in itself",
                   "target_band": "Best within a target range"}
@@ -82,6 +85,7 @@ class IndicatorView(NamedTuple):
     neighbour_options: list[dict[str, str]]
     year_options: list[dict[str, str]]
     indicator_options: list[dict[str, str]]
+    bar_table: Any = None
 
     def outputs(self, shown_neighbours: list[str] | None = None,
                 trigger: str | None = None) -> tuple[Any, ...]:
@@ -97,9 +101,10 @@ class IndicatorView(NamedTuple):
                self.definition, self.table, self.neighbour_options,
                dash.no_update if keep else list(s.neighbours),
                self.year_options, str(s.from_ or ANY_YEAR), self.year_options,
-               str(s.to or ANY_YEAR), self.indicator_options, s.indicator, url_data(s, KEYS)]
+               str(s.to or ANY_YEAR), self.indicator_options, s.indicator, self.bar_table,
+               url_data(s, KEYS)]
         if trigger == ids.IND_FROM:
-            unchanged = (1, 3, 4, 6, 8, 10, 11, 12, 13, 14, 15)
+            unchanged = (1, 3, 4, 6, 8, 10, 11, 12, 13, 14, 15, 16)
             out = [dash.no_update if i in unchanged else v for i, v in enumerate(out)]
         return tuple(out)
 
@@ -123,6 +128,7 @@ def layout(**query: Any) -> html.Div:
                              value=str(s.to or ANY_YEAR))],
                  className="control-field narrow"),
     ]
+    sp = parts_for(s)
     return html.Div([
         notice(s),
         control_bar(s, choices, area_options(choices), ids.IND_CONTROLS, extra=extra,
@@ -130,22 +136,33 @@ def layout(**query: Any) -> html.Div:
         html.Div(v.heading, id=ids.IND_HEADING),
         dbc.Row([
             dbc.Col([
-                # Wrapped: a responsive graph is 100% high, which would swallow its siblings.
-                html.Div(dcc.Graph(id=ids.IND_TREND, figure=v.trend, config=GRAPH_CONFIG,
-                                   className="chart")),
-                html.Fieldset([
-                    html.Legend("Show neighbours on the trend chart:",
-                                className="panel-title"),
-                    dbc.Checklist(id=ids.IND_NEIGHBOURS, options=v.neighbour_options,
-                                  value=list(s.neighbours), inline=True,
-                                  className="neighbour-list"),
-                ], className="neighbours-panel"),
+                chart_toggle(s),
+                html.Div([
+                    # Wrapped: a responsive graph is 100% high, which would swallow its siblings.
+                    figure_box(dcc.Graph(id=ids.IND_TREND, figure=v.trend, config=GRAPH_CONFIG,
+                                         className="chart"), ids.IND_TREND, "Trend chart:",
+                               TREND_TEXT, ids.IND_TABLE),
+                    chart_downloads(s, "trend", "trend chart"),
+                    html.Fieldset([
+                        html.Legend("Show neighbours on the trend chart:",
+                                    className="panel-title"),
+                        dbc.Checklist(id=ids.IND_NEIGHBOURS, options=v.neighbour_options,
+                                      value=list(s.neighbours), inline=True,
+                                      className="neighbour-list"),
+                    ], className="neighbours-panel"),
+                ], id=ids.IND_TREND_BOX, hidden=sp.trend_hidden),
+                html.Div(sp.spc_box, id=ids.IND_SPC_BOX, hidden=sp.spc_hidden),
             ], lg=9),
-            dbc.Col(html.Div(v.summary, id=ids.IND_SUMMARY), lg=3),
+            dbc.Col([html.Div(v.summary, id=ids.IND_SUMMARY),
+                     html.Div(sp.panel, id=ids.IND_SIGNAL, className=sp.panel_class)],
+                    lg=3, className="d-flex flex-column"),
         ], className="g-3 mb-3"),
         dbc.Row([
-            dbc.Col(dcc.Graph(id=ids.IND_BAR, figure=v.bar, config=GRAPH_CONFIG,
-                              className="chart"), lg=6),
+            dbc.Col([figure_box(dcc.Graph(id=ids.IND_BAR, figure=v.bar, config=GRAPH_CONFIG,
+                                          className="chart"), ids.IND_BAR,
+                                "Latest-period comparison chart:", BAR_TEXT, ids.IND_BAR_TABLE),
+                     chart_downloads(s, "bar", "latest-period comparison chart"),
+                     html.Div(v.bar_table, id=ids.IND_BAR_TABLE)], lg=6),
             dbc.Col(html.Div(v.funnel, id=ids.IND_FUNNEL_BOX), lg=6),
         ], className="g-3 mb-3"),
         html.Div(v.breakdown, id=ids.IND_BREAKDOWN_BOX),
@@ -153,7 +170,6 @@ def layout(**query: Any) -> html.Div:
             dbc.Col(html.Div(v.table, id=ids.IND_TABLE), lg=8),
             dbc.Col(html.Div(v.definition, id=ids.IND_DEFINITION), lg=4),
         ], className="g-3"),
-        dcc.Download(id=ids.IND_CSV),
         url_store(s, KEYS),
     ], className="page page-indicator")
 
@@ -168,8 +184,8 @@ def view(state: ViewState) -> IndicatorView:
     if data is None:
         message = html.P("There are no indicators for this domain yet.", className="lead")
         blank = empty_figure("No data")
-        return IndicatorView(state, [html.H1("Indicator")], message, blank, blank, None, None,
-                             None, None, [], [], options)
+        return IndicatorView(state, [html.H1("Indicator", id=ids.IND_TITLE)], message, blank,
+                             blank, None, None, None, None, [], [], options)
     state = state.with_(indicator=data.meta["code"])
     group_codes = [n.area.code for n in data.group.neighbours] if data.group else []
     state = state.with_(neighbours=tuple(c for c in state.neighbours if c in group_codes))
@@ -190,6 +206,8 @@ def view(state: ViewState) -> IndicatorView:
         breakdown=breakdown(data, state),
         definition=definition(data),
         table=data_table(data, state, table),
+        bar_table=bar_twin(_db(), data.meta["code"], data.area.code, state.domain, vintage,
+                           state.to),
         neighbour_options=[
             {"label": f"{n.position}. {n.area.name}" + (f" ({n.closeness.lower()})"
                                                         if n.closeness else ""),
@@ -217,12 +235,64 @@ def _db() -> str:
     return current_settings().database_url
 
 
+TREND_TEXT = ("Lines over time for the home area, the statistical neighbour average, England, the "
+              "region and any neighbours switched on below. The same figures are in the table "
+              "'Data behind the trend chart' further down the page.")
+BAR_TEXT = ("Horizontal bars for the home area, each statistical neighbour and England at the "
+            "latest period, sorted by value. The same figures are in the table below the chart.")
+FUNNEL_TEXT = ("Each English local authority's value plotted against its denominator, with "
+               "control limits around England's value. The same figures are in the table below "
+               "the chart.")
+
+
+def figure_box(graph: Any, chart: str, kind: str, description: str, table: str,
+               titled: bool = True) -> html.Div:
+    """A chart as a figure for assistive technology (plotly's SVG has no text alternative).
+
+    Its name is its kind and the page's title ("Trend chart: Re-referrals within 12 months"),
+    its description a sentence on what it shows, and ``data-table`` the ID of its table twin,
+    which holds the same numbers. The name follows the title when a callback changes it.
+    """
+    label, desc = ids.chart_part(chart, "label"), ids.chart_part(chart, "desc")
+    return html.Div([html.Span(kind, id=label, className="visually-hidden"), graph,
+                     html.P(description, id=desc, className="visually-hidden")],
+                    role="figure", **{"aria-labelledby": f"{label} {ids.IND_TITLE}" if titled
+                                      else label, "aria-describedby": desc, "data-table": table})
+
+
 @cache.memoize(timeout=600)
 def bar_json(db: str, code: str, area: str, domain: str, vintage: str | None,
              to: int | None) -> dict[str, Any]:
     """The comparison bar chart as a plain dict, cached: neighbours do not change it."""
     data = cached_indicator(ViewState(area=area, domain=domain, vintage=vintage, indicator=code))
     return bar(data, ViewState(area=area, to=to)).to_plotly_json() if data else {}
+
+
+@cache.memoize(timeout=600)
+def bar_twin(db: str, code: str, area: str, domain: str, vintage: str | None,
+             to: int | None) -> Any:
+    """The comparison chart's table twin: home, every neighbour and England, as drawn."""
+    data = cached_indicator(ViewState(area=area, domain=domain, vintage=vintage, indicator=code))
+    frame = latest_comparison(data, to) if data else None
+    if data is None or frame is None or frame.empty:
+        return None
+    if _is_count(data):
+        frame = frame[frame["role"] != "england"]
+    frame = frame.sort_values("value", ascending=False, na_position="last")
+    period = frame["period"].iloc[0]
+    shown = frame.assign(value=[data.fmt(v) if v == v and v is not None else "–"
+                                for v in frame["value"]],
+                         role=[ROLE_WORDS.get(r, r) for r in frame["role"]])
+    caption = f"{_name(data)}, {period}: {data.area.name}, its neighbours and England"
+    return html.Details([
+        html.Summary(f"Table: the comparison chart's figures, {period}"),
+        html.Div(frame_table(shown, [("area_name", "Area"), ("role", "Role"),
+                                     ("value", "Value")], caption, row_header="area_name"),
+                 className="table-wrap"),
+    ], className="mb-3 mt-1")
+
+
+ROLE_WORDS = {"home": "Home area", "neighbour": "Statistical neighbour", "england": "England"}
 
 
 @cache.memoize(timeout=600)
@@ -256,7 +326,8 @@ def heading(data: IndicatorData, state: ViewState, table: Any) -> list[Any]:
     meta: list[Any] = [f"{data.area.name}, {_range_text(table)}; {group}."]
     if not table.empty and table["synthetic"].any():
         meta += [" ", synthetic_badge()]
-    return [html.H1(_name(data), className="page-title"), html.P(meta, className="page-meta")]
+    return [html.H1(_name(data), className="page-title", id=ids.IND_TITLE),
+            html.P(meta, className="page-meta")]
 
 
 def summary_card(s: Any) -> Any:
@@ -292,12 +363,13 @@ def trend(data: IndicatorData, state: ViewState, table: Any, summary: Any) -> go
     sub = f"{data.area.name}, {_range_text(table)}"
     if not table.empty and table["synthetic"].any():
         sub += " · includes synthetic demo data"
-    return trend_figure(
+    fig = trend_figure(
         table, home_name=data.area.name, fmt=data.fmt, title=_name(data), subtitle=sub,
         source=_source(data), y_title=unit_words(data.meta["unit"], data.meta["unit_label"]),
         region_name=data.region.name if data.region else None,
         neighbours=[(c, names.get(c, c)) for c in state.neighbours],
         target=summary.target if summary is not None else None, totals=_is_count(data))
+    return with_forecast(fig, data, table)
 
 
 def _is_count(data: IndicatorData) -> bool:
@@ -343,8 +415,21 @@ def funnel(data: IndicatorData, state: ViewState) -> Any:
         subtitle="Every English local authority against its denominator, with limits around "
                  "England", source=_source(data),
         y_title=unit_words(data.meta["unit"], data.meta["unit_label"]))
-    return dcc.Graph(id=ids.IND_FUNNEL, figure=fig.to_plotly_json(), config=GRAPH_CONFIG,
-                     className="chart")
+    graph = dcc.Graph(id=ids.IND_FUNNEL, figure=fig.to_plotly_json(), config=GRAPH_CONFIG,
+                      className="chart")
+    table = ids.chart_part(ids.IND_FUNNEL, "table")
+    twin = points.sort_values("area_name").assign(
+        value=[data.fmt(v) for v in points.sort_values("area_name")["value"]])
+    return html.Div([
+        figure_box(graph, ids.IND_FUNNEL, "Funnel plot:", FUNNEL_TEXT, table),
+        html.Details([
+            html.Summary(f"Table: the funnel plot's figures, {period}"),
+            html.Div(frame_table(twin, [("area_name", "Local authority"), ("value", "Value"),
+                                        ("numerator", "Count"), ("denominator", "Denominator")],
+                                 f"{_name(data)}, {period}: every English local authority",
+                                 row_header="area_name"), className="table-wrap"),
+        ], id=table, className="mb-3 mt-1"),
+    ])
 
 
 def breakdown(data: IndicatorData, state: ViewState) -> Any:
@@ -354,13 +439,19 @@ def breakdown(data: IndicatorData, state: ViewState) -> Any:
         return None
     areas = [data.area.name, "England"]
     parts: list[Any] = [html.H2("Breakdowns", className="section-title")]
-    for d in dict.fromkeys(frame["dimension"]):
-        parts.append(dcc.Graph(figure=breakdown_figure(
+    for i, d in enumerate(dict.fromkeys(frame["dimension"])):
+        chart = ids.chart_part(ids.IND_BREAKDOWN, str(i))
+        parts.append(figure_box(dcc.Graph(figure=breakdown_figure(
             frame, dimension=d, areas=areas, title=f"{_name(data)} by {d.lower()}",
             subtitle=f"{data.area.name} beside England" + (
                 ", as shares of all recorded" if _is_count(data) else ""), source=_source(data),
-            unit=data.meta["unit"]).to_plotly_json(), config=GRAPH_CONFIG, className="chart"))
-        parts.append(breakdown_table(data, frame[frame["dimension"] == d], d))
+            unit=data.meta["unit"]).to_plotly_json(), config=GRAPH_CONFIG, className="chart"),
+            chart, f"Breakdown chart: {_name(data)} by {d.lower()}",
+            f"Bars over time for {data.area.name} beside England, one colour per category of "
+            f"{d.lower()}. The latest period's figures are in the table below the chart.",
+            ids.chart_part(chart, "table"), titled=False))
+        parts.append(html.Div(breakdown_table(data, frame[frame["dimension"] == d], d),
+                              id=ids.chart_part(chart, "table")))
     return html.Section(parts, id=ids.IND_BREAKDOWN, className="mb-3")
 
 
@@ -413,7 +504,7 @@ def definition(data: IndicatorData) -> Any:
 
 
 def data_table(data: IndicatorData, state: ViewState, table: Any) -> Any:
-    """The numbers behind the trend chart, with the CSV download button."""
+    """The numbers behind the trend chart, with its CSV and Excel downloads."""
     names = {n.area.code: n.area.name for n in data.group.neighbours} if data.group else {}
     shown = table.copy()
     for col in ["home", "neighbour_average", "england", "region", *state.neighbours]:
@@ -433,8 +524,7 @@ def data_table(data: IndicatorData, state: ViewState, table: Any) -> Any:
     cols += [(c, names.get(c, c)) for c in state.neighbours]
     return html.Section([
         html.Div([html.H2("Data behind the trend chart", className="h6 panel-title mb-0"),
-                  dbc.Button("Download CSV", id=ids.IND_CSV_BUTTON, color="primary",
-                             outline=True, size="sm")],
+                  table_downloads(state, "indicator", "data behind the trend chart")],
                  className="d-flex justify-content-between align-items-center mb-2"),
         html.Div(frame_table(shown, cols, f"{_name(data)}: {data.area.name} and comparators",
                              row_header="period"), className="table-wrap"),

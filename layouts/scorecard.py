@@ -23,6 +23,7 @@ from dashboard.components import (
     period_options,
     scorecard_table,
     synthetic_badge,
+    table_downloads,
     url_store,
 )
 from dashboard.scorecard import Scorecard, ScorecardError
@@ -40,9 +41,14 @@ from dashboard.viewstate import ViewState
 dash.register_page(__name__, path="/", name="Scorecard", order=0,
                    title="Scorecard · Safeguarding partnership performance")
 
-KEYS = ("area", "domain", "theme", "vintage", "period", "rag", "worse", "sort")
+KEYS = ("area", "domain", "theme", "vintage", "period", "rag", "worse", "sort", "variation")
 RAG_FILTER = [{"label": "▲ Red", "value": "red"}, {"label": "◆ Amber", "value": "amber"},
               {"label": "● Green", "value": "green"}, {"label": "○ No RAG", "value": "none"}]
+#: SPC variation of local monthly or quarterly series (METHODS.md, "Signal or noise").
+VARIATION_FILTER = [{"label": "Special cause — concern", "value": "concern"},
+                    {"label": "Special cause — improvement", "value": "improvement"},
+                    {"label": "Special cause — neutral", "value": "neutral"},
+                    {"label": "Common cause", "value": "common"}]
 
 
 def layout(**query: Any) -> html.Div:
@@ -70,7 +76,15 @@ def layout(**query: Any) -> html.Div:
                 dbc.Switch(id=ids.SC_WORSE, value=state.worse,
                            label="Only worse than comparators and getting worse",
                            className="worse-filter"),
+                html.Fieldset([
+                    html.Legend("Variation (local monthly or quarterly data):",
+                                className="filter-label"),
+                    dbc.Checklist(id=ids.SC_VARIATION, options=VARIATION_FILTER,
+                                  value=list(state.variation), inline=True,
+                                  className="variation-filter"),
+                ], className="filter-group"),
             ], className="filters"),
+            table_downloads(state, "scorecard", "scorecard table"),
         ], className="summary-row"),
         dcc.Loading(html.Div(table, id=ids.SC_TABLE, className="table-wrap"),
                     delay_show=300, type="circle"),
@@ -85,11 +99,12 @@ def content(state: ViewState) -> tuple[list[Any], Any, Any]:
         sc = cached_scorecard(state)
     except ScorecardError as err:
         return [html.H1("Scorecard"), dbc.Alert(str(err), color="warning")], None, None
-    rows = sort_rows(filter_rows(sc.rows, state.rag, state.worse), state.sort)
+    rows = sort_rows(filter_rows(sc.rows, state.rag, state.worse, state.variation), state.sort)
     worse = sum(r.worse_and_worsening for r in sc.rows)
     caption = (f"{len(rows)} of {len(sc.rows)} indicators"
                + (f" ({', '.join(state.rag)})" if state.rag else "")
-               + (", worse than comparators and getting worse" if state.worse else ""))
+               + (", worse than comparators and getting worse" if state.worse else "")
+               + (f", variation: {', '.join(state.variation)}" if state.variation else ""))
     return heading(sc, state), counts_bar(sc.counts, worse), \
         scorecard_table(rows, state, caption)
 

@@ -28,7 +28,21 @@ def navbar() -> dbc.Navbar:
                          "Safeguarding partnership performance"], href="/",
                         className="brand"),
         dbc.Nav(links, navbar=True, className="ms-auto"),
+        copy_link(),
     ], fluid=True), color="dark", dark=True, className="app-navbar")
+
+
+def copy_link() -> html.Div:
+    """Copy the address of the view on screen, to reopen the exact view in the next meeting.
+
+    The confirmation is a live region, so that a screen reader says it too.
+    """
+    return html.Div([
+        dbc.Button("Copy link", id=ids.COPY_LINK, color="light", outline=True, size="sm",
+                   n_clicks=0, title="Copy the address of this view, with its settings"),
+        html.Span(id=ids.COPY_STATUS, className="copy-status", role="status",
+                  **{"aria-live": "polite"}),
+    ], className="copy-link no-print")
 
 
 def footer() -> html.Footer:
@@ -43,8 +57,12 @@ def footer() -> html.Footer:
         ], className="mb-1"),
         html.P(["Values marked ", html.Span("synthetic demo data", className="fw-semibold"),
                 " are generated for demonstration and are not published figures. ",
-                dcc.Link("About the data and accessibility", href="/about"), "."],
+                html.Span([dcc.Link("About the data and accessibility", href="/about"), "."],
+                          className="no-print")],
                className="mb-0"),
+        # Filled with the page's address by a clientside callback; shown only in print, so
+        # that a printed page says how to reopen the view.
+        html.P(["This view: ", html.Span(id=ids.PRINT_URL)], className="print-only print-url"),
     ], fluid=True), className="app-footer small")
 
 

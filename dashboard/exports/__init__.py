@@ -24,7 +24,7 @@ from dashboard.exports.content import (
     source_line,
     split_codes,
 )
-from dashboard.exports.links import export_href
+from dashboard.exports.links import download_href, download_hrefs, export_href
 from dashboard.exports.pack import PackRequest, build_pack
 from dashboard.exports.renderer import (
     ChartRenderer,
@@ -35,6 +35,7 @@ from dashboard.exports.renderer import (
 )
 from dashboard.exports.tables import (
     ExportTable,
+    compare_table,
     indicator_table,
     neutralise,
     scorecard_table,
@@ -56,7 +57,10 @@ __all__ = [
     "build_chart",
     "build_pack",
     "chromium_path",
+    "compare_table",
     "comparison_chart",
+    "download_href",
+    "download_hrefs",
     "export_href",
     "get_renderer",
     "indicator_content",

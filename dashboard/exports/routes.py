@@ -11,8 +11,10 @@ the file is: ``southend-on-sea_re-referrals-within-12-months_trend_2025.png``.
 | ``/export/chart.png``, ``.svg`` | indicator*, area, chart=trend or bar, size=word or slide,
   scale (PNG, 1-4, default 2), neighbours, from, to, vintage, domain |
 | ``/export/table.csv``, ``.xlsx`` | view=scorecard (area, domain, theme, vintage, period, rag,
-  worse, sort) or view=indicator (indicator*, area, neighbours, from, to, vintage, domain) |
+  worse, sort), view=compare (area, domain, theme, vintage, period) or view=indicator
+  (indicator*, area, neighbours, from, to, vintage, domain) |
 | ``/export/pack.pdf`` | area, domain, theme or codes, vintage, period |
+| ``/export/pack/<job>.pdf`` | a pack built in the background from the pack page |
 """
 
 from __future__ import annotations
@@ -34,9 +36,16 @@ from dashboard.exports.content import (
     resolve_area,
     split_codes,
 )
+from dashboard.exports.jobs import pack_pdf
 from dashboard.exports.pack import PERIOD, PackRequest, build_pack
 from dashboard.exports.renderer import RendererUnavailable
-from dashboard.exports.tables import indicator_table, scorecard_table, to_csv, to_xlsx
+from dashboard.exports.tables import (
+    compare_table,
+    indicator_table,
+    scorecard_table,
+    to_csv,
+    to_xlsx,
+)
 from dashboard.scorecard import ScorecardError, build_scorecard
 from dashboard.viewstate import DOMAINS, RAG_STATUSES, SORT_KEYS
 
@@ -177,14 +186,16 @@ def chart(fmt: str) -> Response:
 
 @exports_bp.get("/table.<fmt>")
 def table(fmt: str) -> Response:
-    """A scorecard or an indicator's data table as CSV or XLSX."""
+    """A scorecard, the compare grid or an indicator's data table as CSV or XLSX."""
     if fmt not in ("csv", "xlsx"):
         raise ExportError(f"tables download as .csv or .xlsx, not .{fmt}", "format")
-    view = _choice("view", ("scorecard", "indicator"),
+    view = _choice("view", ("scorecard", "compare", "indicator"),
                    "indicator" if _arg("indicator") else "scorecard")
     engine = current_engine()
     if view == "indicator":
         exported = indicator_table(engine, _content())
+    elif view == "compare":
+        exported = compare_table(engine, _scorecard_rows()[0])
     else:
         exported = scorecard_table(engine, *_scorecard_rows())
     data = to_csv(exported) if fmt == "csv" else to_xlsx(exported)
@@ -239,3 +250,13 @@ def pack() -> Response:
         log.exception("pack build failed")
         raise RendererUnavailable(f"the pack could not be built: {err}") from err
     return _send(data, "pdf", req.filename(area.name))
+
+
+@exports_bp.get("/pack/<job_id>.pdf")
+def pack_job(job_id: str) -> Response | tuple[Response, int]:
+    """A meeting pack built in the background from the pack page (see :mod:`.jobs`)."""
+    found = pack_pdf(job_id)
+    if found is None:
+        return jsonify({"error": "no finished pack with this ID: it may have expired after an "
+                                 "hour; build it again", "status": 404}), 404
+    return _send(found[0], "pdf", found[1])

@@ -201,6 +201,57 @@ def scorecard_table(engine: Engine, sc: Scorecard,
                     produced.isoformat()))
 
 
+def compare_table(engine: Engine, sc: Scorecard,
+                  produced: dt.date | None = None) -> ExportTable:
+    """The compare grid: one row per indicator, a value and a quartile band per area.
+
+    The same numbers as the page's grid (the home area, each statistical neighbour in order,
+    England), each local authority's value followed by its band among all English local
+    authorities at that period (A best; blank where the indicator has no polarity).
+    """
+    from dashboard.views_data import compare_grid  # the views' own grid, so the two agree
+
+    grid = compare_grid(sc)
+    by_code = {r.code: r for r in sc.rows}
+    columns = [Column("Code", width=24), Column("Indicator", width=44),
+               Column("Period", width=14), Column("Unit", width=20)]
+    for i, (_code, name) in enumerate(grid.columns):
+        columns.append(Column(name, "value"))
+        if i < len(grid.columns) - 1:  # England is not banded among LAs
+            columns.append(Column(f"{name}: band", width=10))
+    rows, units = [], []
+    for g in grid.rows:
+        r = by_code[g.code]
+        row: list[Any] = [g.code, g.name, g.period, unit_words(r.unit, clean_text(r.unit_label))]
+        for i, cell in enumerate(g.cells):
+            row.append(cell.value)
+            if i < len(g.cells) - 1:
+                row.append(cell.band)
+        rows.append([_plain(v) for v in row])
+        units.append((r.unit, r.decimals))
+    produced = produced or dt.date.today()
+    theme = sc.theme or "all themes"
+    group = sc.group
+    about = [
+        ("Area", f"{sc.area.name} ({sc.area.code})"),
+        ("Domain and theme", f"{sc.domain}, {theme}"),
+        ("Period", _period_text(sc.as_at)),
+        ("Comparators", (f"{group.name}: {len(group.neighbours)} neighbours"
+                         + (" (synthetic demo group)" if group.synthetic else "")
+                         if group else "no statistical neighbour group") + "; England"),
+        ("Bands", "Each local authority's value against every English local authority at "
+                  "that period, in quarters: A is the best quarter, D the worst. No band where "
+                  "higher is neither better nor worse."),
+        *_common_about(produced, any(g.synthetic for g in grid.rows)),
+    ]
+    return ExportTable(
+        title=f"Compare: {sc.area.name} and its statistical neighbours, {sc.domain}, {theme}",
+        sheet="Compare", columns=columns, rows=rows, units=units, freeze="C2", about=about,
+        definitions=_definitions(engine, [g.code for g in grid.rows]), produced=produced,
+        name_parts=(sc.area.name, sc.domain, sc.theme or "", "compare", sc.as_at or
+                    produced.isoformat()))
+
+
 def indicator_table(engine: Engine, content: IndicatorContent,
                     produced: dt.date | None = None) -> ExportTable:
     """The data behind an indicator's trend chart: one row per period."""

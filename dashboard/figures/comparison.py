@@ -66,4 +66,8 @@ def comparison_bar(
                              "showgrid": True}, bargap=0.25, showlegend=True,
                       legend={"orientation": "h", "x": 0, "y": 1.0, "yanchor": "bottom"},
                       margin={"r": 70, "t": 100})
+    # The area names push the plot area right, so a source line starting at its left edge
+    # ran off the chart: end it at the plot's right edge instead, under the bars.
+    fig.update_annotations(selector=lambda a: str(a.text).startswith("Source:"), x=1,
+                           xanchor="right")
     return fig

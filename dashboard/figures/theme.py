@@ -9,6 +9,7 @@ Okabe and Ito's palette and are never used for series, so that a line is never r
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 import plotly.graph_objects as go
@@ -34,6 +35,9 @@ RAG_COLOURS = {"red": "#D55E00", "amber": "#E69F00", "green": "#009E73", None: "
 #: scheme, leaving out the blues, purples and greys that mean home, neighbour average, England.
 NEIGHBOUR_PALETTE = ("#CC6677", "#C9A227", "#117733", "#882255", "#999933", "#E08A3C",
                      "#6F4E37", "#56B4E9", "#E7298A", "#66A61E")
+
+#: Most category labels on an x-axis: more would be turned on end and run into the source line.
+MAX_TICKS = 8
 
 LINE_STYLES: dict[str, dict[str, Any]] = {
     "home": {"mode": "lines+markers", "line": {"color": COLOURS["home"], "width": 3},
@@ -99,6 +103,20 @@ def apply_titles(fig: go.Figure, title: str, subtitle: str | None, source: str |
                            yshift=-62, xanchor="left", yanchor="top", showarrow=False,
                            font={"size": 11, "color": COLOURS["muted"]}, align="left")
     return fig
+
+
+def sparse_ticks(labels: Sequence[str], most: int = MAX_TICKS) -> dict[str, Any]:
+    """Axis settings that label every k-th category (ending at the latest) when there are many.
+
+    Monthly series have too many labels to read; plotly would turn them on end, where they
+    run into the source line. Every point keeps its label in the hover text and the table.
+    """
+    labels = list(labels)
+    if len(labels) <= most:
+        return {}
+    step = -(-len(labels) // most)
+    shown = labels[::-1][::step][::-1]
+    return {"tickmode": "array", "tickvals": shown, "ticktext": shown, "tickangle": 0}
 
 
 def empty_figure(message: str) -> go.Figure:

@@ -13,7 +13,13 @@ from collections.abc import Callable, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures.theme import COLOURS, apply_titles, line_style, neighbour_style
+from dashboard.figures.theme import (
+    COLOURS,
+    apply_titles,
+    line_style,
+    neighbour_style,
+    sparse_ticks,
+)
 
 Formatter = Callable[[float | None], str]
 
@@ -124,5 +130,5 @@ def trend_figure(
     apply_titles(fig, title, subtitle, source)
     fig.update_layout(hovermode="x unified", yaxis_title=y_title,
                       xaxis={"type": "category", "categoryorder": "array",
-                             "categoryarray": x, "title": None})
+                             "categoryarray": x, "title": None, **sparse_ticks(x)})
     return fig

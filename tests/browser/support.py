@@ -68,7 +68,7 @@ def area_option(driver: WebDriver, control_id: str, name: str) -> WebElement:
     search.send_keys(Keys.BACKSPACE)
     search.send_keys(name)
     return wait_for(driver, lambda d: next(
-        (o for o in css(d, "[role=option]") if o.text.strip() == name), None))
+        (o for o in css(d, ".dash-dropdown-option") if o.text.strip() == name), None))
 
 
 def choose_area(driver: WebDriver, control_id: str, name: str) -> None:

@@ -76,17 +76,6 @@ def test_indicator_adults_has_funnel_and_interval(cb):
     assert "synthetic demo data" in text(out[0])
 
 
-def test_indicator_download_csv_has_named_columns(cb):
-    """The CSV download holds the trend table with people's column names."""
-    sent = cb.indicator.download(1, [LEEDS], HOME, "children", "all", "2025", "ReReferral",
-                                 "2019", "2021")
-    assert sent["filename"] == "ReReferral_E06000033.csv"
-    lines = sent["content"].splitlines()
-    assert lines[0].startswith("Indicator,Code,Period,Southend-on-Sea")
-    assert "Leeds" in lines[0] and len(lines) == 4
-    assert any(",2020,30.2," in line for line in lines)
-
-
 def test_indicator_unknown_indicator_notice(cb):
     """An unknown indicator code gives a notice and the domain's first indicator."""
     layout = cb.indicator_page.layout(indicator="NoSuchThing")
@@ -135,4 +124,5 @@ def test_shell_navbar_lists_pages_in_order(cb):
     """The navbar is built from the page registry, in page order, without the 404."""
     links = find(cb.shell.shell(), lambda c: isinstance(getattr(c, "id", None), dict)
                  and c.id.get("type") == ids.NAV_LINK)
-    assert [text(link) for link in links] == ["Scorecard", "Indicator", "Compare", "About"]
+    assert [text(link) for link in links] == ["Scorecard", "Indicator", "Compare",
+                                              "Meeting pack", "About"]

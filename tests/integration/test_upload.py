@@ -471,3 +471,23 @@ def test_upload_cli_checks_commits_and_rolls_back(store, tmp_path, capsys):
     bad.write_bytes(template("ASC_Nonsense,E06000033,quarter,2023-24 Q1,5,,,final,"))
     assert main(["--database-url", url, "upload", str(bad), "--by", "ada"]) == 2
     assert "row 2, column 'indicator'" in capsys.readouterr().err
+
+
+DECLARE = b"code,name,domain,theme,unit,polarity,frequency,definition,owner\n"
+
+
+def test_upload_indicator_file_declares_and_updates_only_own_indicators(store):
+    """A catalogue CSV creates the contributor's indicator, may edit it, never a national one."""
+    engine, users = store
+    first = DECLARE + b"ASC_LOCAL_Waits,Days waiting for a first visit,adults,Activity,days,low,"
+    first += b"monthly,Median days from concern to first visit,\n"
+    result = commit_upload(engine, first, "catalogue.csv", users.adults)
+    assert result.indicators_created == ["ASC_LOCAL_Waits"]
+    edited = first.replace(b"Median days", b"Median working days")
+    report = validate_upload(engine, edited, "catalogue.csv", users.adults)
+    assert report.preview is not None
+    assert report.preview.indicators_updated == ["ASC_LOCAL_Waits"]
+    takeover = DECLARE + b"ReReferral,Re-referrals,children,Front door,percent,low,annual,,\n"
+    refused = validate_upload(engine, takeover, "catalogue.csv", users.adults)
+    assert [(p.row, p.column) for p in refused.problems] == [(2, "code")]
+    assert "belongs to the national catalogue" in refused.problems[0].message
