@@ -375,7 +375,7 @@ def download_link(target: str, fmt: str, state: ViewState, what: str,
 
 def chart_downloads(state: ViewState, target: str, what: str) -> html.Div:
     """Under a chart: its size choice and PNG and SVG downloads drawn on the server."""
-    return html.Div([
+    return _download_group([
         html.Fieldset([
             html.Legend("Image size", className="export-label"),
             dbc.RadioItems(id=ids.chart_size(target), options=SIZE_CHOICES, value="word",
@@ -383,15 +383,18 @@ def chart_downloads(state: ViewState, target: str, what: str) -> html.Div:
         ], className="export-size"),
         download_link(target, "png", state, what),
         download_link(target, "svg", state, what),
-    ], className="export-bar no-print", role="group", **{"aria-label": f"Download the {what}"})
+    ], what)
 
 
 def table_downloads(state: ViewState, target: str, what: str) -> html.Div:
     """Beside a table: CSV and Excel downloads of the same rows, with notes and sources."""
-    return html.Div([download_link(target, "csv", state, what),
-                     download_link(target, "xlsx", state, what)],
-                    className="export-bar no-print", role="group",
-                    **{"aria-label": f"Download the {what}"})
+    return _download_group([download_link(target, "csv", state, what),
+                            download_link(target, "xlsx", state, what)], what)
+
+
+def _download_group(children: list[Any], what: str) -> html.Div:
+    named: dict[str, Any] = {"aria-label": f"Download the {what}"}
+    return html.Div(children, className="export-bar no-print", role="group", **named)
 
 
 # -- signal or noise (SPC) ---------------------------------------------------------------

@@ -46,18 +46,27 @@ def layout(**query: Any) -> html.Div:
                                    value=state.area, clearable=False, searchable=True,
                                    className="area-dropdown")],
                      className="control-field wide"),
-            html.Div([dbc.Label("Changed since", html_for=ids.CHG_SINCE,
-                                className="control-label"),
-                      dcc.DatePickerSingle(id=ids.CHG_SINCE, date=state.since.isoformat(),
-                                           display_format="D MMM YYYY",
-                                           max_date_allowed=dt.date.today().isoformat(),
-                                           first_day_of_week=1)],
-                     className="control-field medium"),
+            # A plain text box for an ISO date: Dash 4's date picker fails WCAG (an
+            # aria-expanded on an element without a role), and dcc.Input has no date type.
+            html.Div([dbc.Label(["Changed since ", html.Span("(year-month-day)",
+                                                             className="label-hint")],
+                                html_for=ids.CHG_SINCE, className="control-label"),
+                      dcc.Input(id=ids.CHG_SINCE, type="text", value=state.since.isoformat(),
+                                debounce=True, inputMode="numeric", maxLength=10,
+                                pattern=r"\d{4}-\d{2}-\d{2}", className="form-control")],
+                     className="control-field wide"),
         ], className="control-bar", **{"aria-label": "View settings"}),
         dcc.Loading(html.Div(content(state), id=ids.CHG_CONTENT), delay_show=300,
                     type="circle"),
         url_store(state, KEYS),
     ], className="page page-changes")
+
+
+def bad_date(text: str) -> list[Any]:
+    """What the page says when the date typed cannot be read."""
+    return [html.H1("What changed", className="page-title"),
+            dbc.Alert(f"'{text}' is not a date: type one as year-month-day, e.g. 2026-10-01.",
+                      color="warning", className="changes-bad-date")]
 
 
 def _since_words(since: dt.date) -> str:

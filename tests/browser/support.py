@@ -85,7 +85,8 @@ def click_label(driver: WebDriver, container_id: str, text: str) -> None:
     """Click the label of a checkbox in a dbc.Checklist (scrolled into view first)."""
     label = driver.find_element(
         By.XPATH, f"//*[@id='{container_id}']//label[contains(normalize-space(.), '{text}')]")
-    driver.execute_script("arguments[0].scrollIntoView({block: 'center'});", label)
+    driver.execute_script(  # instant: Bootstrap's smooth scrolling would race the click
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", label)
     label.click()
 
 
