@@ -37,7 +37,7 @@ NEIGHBOUR_PALETTE = ("#CC6677", "#C9A227", "#117733", "#882255", "#999933", "#E0
                      "#6F4E37", "#56B4E9", "#E7298A", "#66A61E")
 
 #: Most category labels on an x-axis: more would be turned on end and run into the source line.
-MAX_TICKS = 8
+MAX_TICKS = 6
 
 LINE_STYLES: dict[str, dict[str, Any]] = {
     "home": {"mode": "lines+markers", "line": {"color": COLOURS["home"], "width": 3},
