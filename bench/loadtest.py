@@ -48,15 +48,21 @@ class Tally:
     ms: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))
     errors: list[str] = field(default_factory=list)
     statuses: dict[int, int] = field(default_factory=lambda: defaultdict(int))
+    #: (monotonic time at the answer, kind, status, start of the body) of every answer
+    #: that was not a 200 or 204, for the fault tests.
+    unusual: list[tuple[float, str, int, str]] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    def add(self, kind: str, ms: float, status: int, error: str | None = None) -> None:
+    def add(self, kind: str, ms: float, status: int, error: str | None = None,
+            body: str = "") -> None:
         """Record one request."""
         with self.lock:
             self.ms[kind].append(ms)
             self.statuses[status] += 1
             if error:
                 self.errors.append(f"{kind}: {error}")
+            if status not in (200, 204):
+                self.unusual.append((time.monotonic(), kind, status, body[:300]))
 
     def report(self, duration: float) -> list[str]:
         """Printable lines: per kind count, median and p95; throughput; errors."""
@@ -98,14 +104,15 @@ class User:
     """One simulated person: a cookie session and a seeded random choice of what to look at."""
 
     def __init__(self, n: int, base: str, rec: dict[str, Recorded], cat: Catalogue,
-                 tally: Tally, deadline: float, think: tuple[float, float]) -> None:
+                 tally: Tally, deadline: float, think: tuple[float, float],
+                 ok: tuple[int, ...] = (200, 204)) -> None:
         self.rng = random.Random(n)
         self.base, self.rec, self.cat, self.tally = base, rec, cat, tally
-        self.deadline, self.think = deadline, think
+        self.deadline, self.think, self.ok = deadline, think, ok
         self.session: requests.Session | None = None
 
     def _do(self, kind: str, call: Callable[[requests.Session], requests.Response],
-            ok: tuple[int, ...] = (200, 204)) -> requests.Response | None:
+            ) -> requests.Response | None:
         if time.monotonic() >= self.deadline:
             raise TimeoutError
         assert self.session is not None
@@ -116,8 +123,8 @@ class User:
             self.tally.add(kind, (time.perf_counter() - t0) * 1000, 0, repr(err)[:200])
             return None
         ms = (time.perf_counter() - t0) * 1000
-        error = None if r.status_code in ok else f"{r.status_code} {r.text[:200]}"
-        self.tally.add(kind, ms, r.status_code, error)
+        error = None if r.status_code in self.ok else f"{r.status_code} {r.text[:200]}"
+        self.tally.add(kind, ms, r.status_code, error, r.text if r.status_code >= 300 else "")
         time.sleep(self.rng.uniform(*self.think))
         return r
 
@@ -136,6 +143,13 @@ class User:
         try:
             self.session = browser_session(self.base)
             self.tally.add("page: scorecard (GET /)", (time.perf_counter() - t0) * 1000, 200)
+        except requests.HTTPError as err:
+            status = err.response.status_code if err.response is not None else 0
+            self.tally.add("page: scorecard (GET /)", (time.perf_counter() - t0) * 1000, status,
+                           None if status in self.ok else repr(err)[:200],
+                           err.response.text if err.response is not None else "")
+            time.sleep(self.rng.uniform(*self.think))
+            return
         except requests.RequestException as err:
             self.tally.add("page: scorecard (GET /)", (time.perf_counter() - t0) * 1000, 0,
                            repr(err)[:200])
@@ -188,13 +202,17 @@ def check_loopback(url: str) -> None:
 
 def run_load(base: str, rec: dict[str, Recorded], cat: Catalogue, users: int,
              duration: float, think: tuple[float, float] = (0.2, 1.0),
-             during: Callable[[], None] | None = None) -> Tally:
-    """Run `users` users against `base` for `duration` seconds; `during` runs meanwhile."""
+             during: Callable[[], None] | None = None,
+             ok: tuple[int, ...] = (200, 204)) -> Tally:
+    """Run `users` users against `base` for `duration` seconds; `during` runs meanwhile.
+
+    Answers with a status outside `ok` (or no answer) count as errors.
+    """
     check_loopback(base)
     tally = Tally()
     deadline = time.monotonic() + duration
-    threads = [threading.Thread(target=User(n, base, rec, cat, tally, deadline, think).run,
-                                daemon=True) for n in range(users)]
+    threads = [threading.Thread(target=User(n, base, rec, cat, tally, deadline, think,
+                                            ok).run, daemon=True) for n in range(users)]
     for t in threads:
         t.start()
         time.sleep(min(0.05, duration / max(users, 1) / 10))  # a ramp, not a stampede

@@ -22,7 +22,9 @@ from dashboard.store.db import session_scope
 from dashboard.store.models import DataLoad
 
 HOME = "E06000033"
-OTHERS = ["E06000058", "E08000035", "E06000042", "E08000002", "E10000011", "E06000044", "E10000016"]
+# Ten other LAs: the scorecard ranks and bands only when at least ten English LAs report.
+OTHERS = ["E06000058", "E08000035", "E06000042", "E08000002", "E10000011", "E06000044",
+          "E10000016", "E06000007", "E06000010", "E08000025"]
 HEADER = "indicator,area_code,period_type,period,value,status\n"
 CONTACTS = [
     400,
@@ -66,7 +68,7 @@ def _rereferral(home: float, others: list[float]) -> list[tuple[str, str, str, s
     ]
 
 
-OTHER_VALUES = [18, 20, 22, 24, 26, 28, 30]
+OTHER_VALUES = [18, 20, 22, 24, 26, 28, 30, 32, 34, 36]
 
 
 @pytest.fixture
@@ -98,7 +100,7 @@ def test_changes_revision_and_new_month(store, tmp_path):
         store,
         tmp_path / "v2.csv",
         [
-            *_rereferral(29, OTHER_VALUES),
+            *_rereferral(35, OTHER_VALUES),
             ("PART_CSC_Contacts_Count", HOME, "month", "2024-01", 900),
             ("CIN", HOME, "financial_year", "2022-23", 300),  # unchanged: not a change
         ],
@@ -119,19 +121,19 @@ def test_changes_revision_and_new_month(store, tmp_path):
     )
     assert contacts.changed_at is not None and contacts.changed_at > BEFORE_MEETING
     assert rereferral.what == ("value", "RAG", "band")
-    assert (rereferral.value_before, rereferral.value_after) == (15, 29)
+    assert (rereferral.value_before, rereferral.value_after) == (15, 35)
     assert (rereferral.rag_before, rereferral.rag_after) == ("green", "red")
     assert (rereferral.band_before, rereferral.band_after) == ("A", "D")
     assert rereferral.period == rereferral.previous_period == "2022-23"
     assert rereferral.sentence == (
         "Re-referrals within 12 months: 2022-23 revised from 15.0% "
-        "to 29.0%; RAG green to red; band A to D."
+        "to 35.0%; RAG green to red; band A to D."
     )
 
 
 def test_changes_band_moved_by_other_areas(store, tmp_path):
     """Other authorities' revisions move the home area from band A to B: RAG and band only."""
-    _load(store, tmp_path / "v2.csv", _rereferral(15, [10, 12, 22, 24, 26, 28, 30]))
+    _load(store, tmp_path / "v2.csv", _rereferral(15, [10, 12, 13, 24, 26, 28, 30, 32, 34, 36]))
     got = changes_since(store, HOME, MEETING)
     assert len(got) == 1
     change = got[0]

@@ -9,6 +9,7 @@ folder, on a free loopback port, run as the ``postgres`` user when the tests run
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -85,8 +86,6 @@ class Cluster:
 
     def drop(self) -> None:
         """Stop the server (if running) and delete its files."""
-        try:
+        with contextlib.suppress(subprocess.CalledProcessError):
             self.stop("immediate")
-        except subprocess.CalledProcessError:
-            pass
         shutil.rmtree(self.root, ignore_errors=True)
