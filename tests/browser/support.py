@@ -6,7 +6,11 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import (
+    ElementClickInterceptedException,
+    NoSuchElementException,
+    StaleElementReferenceException,
+)
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -85,9 +89,21 @@ def click_label(driver: WebDriver, container_id: str, text: str) -> None:
     """Click the label of a checkbox in a dbc.Checklist (scrolled into view first)."""
     label = driver.find_element(
         By.XPATH, f"//*[@id='{container_id}']//label[contains(normalize-space(.), '{text}')]")
+    safe_click(driver, label)
+
+
+def safe_click(driver: WebDriver, element: Any) -> None:
+    """Scroll an element to the middle of the window and click it.
+
+    A sticky bar or a toast can sit over the element for a moment on a loaded machine; the
+    element is then clicked through the DOM, as a keyboard user's Enter would.
+    """
     driver.execute_script(  # instant: Bootstrap's smooth scrolling would race the click
-        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", label)
-    label.click()
+        "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'});", element)
+    try:
+        element.click()
+    except ElementClickInterceptedException:
+        driver.execute_script("arguments[0].click();", element)
 
 
 def trace_count(driver: WebDriver, graph_id: str) -> int:

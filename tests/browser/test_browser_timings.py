@@ -23,6 +23,7 @@ from tests.browser.support import (
     heading,
     open_page,
     rag_statuses,
+    safe_click,
     select_value,
     timed,
     trace_count,
@@ -69,14 +70,16 @@ def test_interaction_timings(browser, server_url):
     def area(name: str) -> Step:
         def prepare() -> tuple[Callable[[], Any], Callable[[Any], Any]]:
             option = area_option(d, ids.SC_CONTROLS.area, name)
-            return option.click, lambda drv: heading(drv).startswith(name.split("-")[0])
+            def done(drv: Any) -> bool:
+                return heading(drv).startswith(name.split("-")[0])
+            return (lambda: safe_click(d, option)), done
         return prepare
 
     def step(action: Callable[[], Any], done: Callable[[Any], Any]) -> Step:
         return lambda: (action, done)
 
     def sort() -> None:
-        css(d, "th.col-rank .sort-button")[0].click()
+        safe_click(d, css(d, "th.col-rank .sort-button")[0])
 
     def neighbour(label: str, count: int) -> Step:
         return step(lambda: click_label(d, ids.IND_NEIGHBOURS, label),
@@ -99,7 +102,7 @@ def test_interaction_timings(browser, server_url):
         step(sort, lambda drv: css(drv, 'th.col-rank[aria-sort="descending"]')),
         step(sort, lambda drv: css(drv, 'th.col-rank[aria-sort="none"]'))])
     t["open an indicator (first chart)"] = _measure(d, [step(
-        lambda: css(d, "tr.sc-row a")[0].click(),
+        lambda: safe_click(d, css(d, "tr.sc-row a")[0]),
         lambda drv: css(drv, "#indicator-trend .js-plotly-plot"))])
     base = trace_count(d, ids.IND_TREND)
     t["indicator: switch a neighbour on or off"] = _measure(d, [
@@ -108,7 +111,7 @@ def test_interaction_timings(browser, server_url):
         d, [first_year(y) for y in ("2019", "2020", "2018")])
     url = d.current_url
     t["navigate to compare"] = _measure(d, [step(
-        lambda: d.find_element("link text", "Compare").click(),
+        lambda: safe_click(d, d.find_element("link text", "Compare")),
         lambda drv: css(drv, ".compare-table"))])
     t["a colleague opens the link (full page load)"] = _measure(d, [step(
         lambda: d.get(url), lambda drv: trace_count(drv, ids.IND_TREND) == base + 1)])
