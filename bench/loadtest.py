@@ -39,6 +39,7 @@ from dashboard.store.db import get_engine
 
 LOOPBACK = ("127.", "localhost", "[::1]", "::1")
 SEARCH = "_pages_location.search"  # Dash Pages draws a page from the address's query
+KEEPALIVE = 5  # seconds: deploy/gunicorn.conf.py
 
 
 @dataclass
@@ -125,8 +126,21 @@ class User:
         ms = (time.perf_counter() - t0) * 1000
         error = None if r.status_code in self.ok else f"{r.status_code} {r.text[:200]}"
         self.tally.add(kind, ms, r.status_code, error, r.text if r.status_code >= 300 else "")
-        time.sleep(self.rng.uniform(*self.think))
+        self.pause()
         return r
+
+    def pause(self) -> None:
+        """Think for a while; after a long pause, start on a fresh connection.
+
+        gunicorn closes a keep-alive connection idle for KEEPALIVE seconds; a request sent
+        on it at that moment meets a reset, which a browser retries without telling anyone
+        (and nginx in front does not reuse connections to gunicorn at all). So a user who
+        paused that long drops the idle connection first; the cookies are kept.
+        """
+        pause = self.rng.uniform(*self.think)
+        time.sleep(pause)
+        if pause >= KEEPALIVE - 1 and self.session is not None:
+            self.session.close()
 
     def _post(self, kind: str, rec: Recorded, body: dict[str, Any]) -> None:
         self._do(kind, lambda s: s.post(rec.url, json=body, timeout=60))
@@ -148,12 +162,12 @@ class User:
             self.tally.add("page: scorecard (GET /)", (time.perf_counter() - t0) * 1000, status,
                            None if status in self.ok else repr(err)[:200],
                            err.response.text if err.response is not None else "")
-            time.sleep(self.rng.uniform(*self.think))
+            self.pause()
             return
         except requests.RequestException as err:
             self.tally.add("page: scorecard (GET /)", (time.perf_counter() - t0) * 1000, 0,
                            repr(err)[:200])
-            time.sleep(self.rng.uniform(*self.think))
+            self.pause()
             return
         self._get("dash: layout + dependencies", "/_dash-layout")
         self._get("dash: layout + dependencies", "/_dash-dependencies")
@@ -232,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--duration", type=float, default=60.0)
     ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--think", type=float, nargs=2, default=(0.2, 1.0), metavar=("MIN", "MAX"),
+                    help="seconds a user pauses after each answer (default 0.2 1.0: a "
+                         "stress load; people take 2 to 10)")
     ap.add_argument("--short", action="store_true", help="20 users for 15 s (CI)")
     args = ap.parse_args(argv)
     if args.short:
@@ -247,9 +264,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Load test: {args.users} users for {args.duration:.0f} s against {base} "
               f"({args.workers} gunicorn workers, "
               f"{get_engine(args.database_url).url.get_backend_name()}, "
-              f"{'Redis' if args.cache_url else 'in-process'} cache)", flush=True)
+              f"{'Redis' if args.cache_url else 'in-process'} cache; think time "
+              f"{args.think[0]:g}-{args.think[1]:g} s)", flush=True)
         t0 = time.monotonic()
-        tally = run_load(base, rec, cat, args.users, args.duration)
+        tally = run_load(base, rec, cat, args.users, args.duration, tuple(args.think))
         for line in tally.report(time.monotonic() - t0):
             print(line, flush=True)
         return tally

@@ -12,8 +12,10 @@ def register_all(app: dash.Dash) -> None:
         changes,
         compare,
         controls,
+        data,
         exports,
         indicator,
+        indicator_notes,
         indicator_signals,
         pack,
         scorecard,
@@ -21,5 +23,5 @@ def register_all(app: dash.Dash) -> None:
     )
 
     for module in (shell, controls, scorecard, indicator, indicator_signals, compare, changes,
-                   pack, about, exports):
+                   pack, about, exports, data, indicator_notes):
         module.register(app)

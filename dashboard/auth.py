@@ -476,15 +476,20 @@ _PAGE = """<!doctype html>
 <style>
 body{{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#0b0c0c;
 background:#f3f2f1}}
-main{{max-width:26rem;margin:4rem auto;background:#fff;padding:2rem;border:1px solid #b1b4b6}}
+main{{max-width:26rem;margin:3rem auto;background:#fff;padding:2rem;border:1px solid #b1b4b6}}
 label{{display:block;font-weight:600;margin-top:1rem}}
 input{{width:100%;box-sizing:border-box;padding:.5rem;font-size:1rem;border:2px solid #0b0c0c}}
-input:focus,button:focus{{outline:3px solid #ffdd00;outline-offset:0}}
+input:focus,button:focus,a:focus{{outline:3px solid #ffdd00;outline-offset:0}}
 button{{margin-top:1.5rem;padding:.6rem 1.2rem;font-size:1rem;background:#00703c;color:#fff;
 border:0;cursor:pointer}}
 .error{{border-left:5px solid #d4351c;padding:.5rem 1rem;margin-bottom:1rem;color:#0b0c0c}}
+header{{background:#17294d;color:#fff;padding:.9rem 1.5rem;font-weight:600}}
+header a{{color:#fff;text-decoration:none}}
+.back{{margin:1.5rem 0 0;font-size:.95rem}}
+.back a{{color:#0a58ca}}
 </style></head>
-<body><main><h1>{title}</h1>{body}</main></body></html>"""
+<body><header><a href="/">Safeguarding partnership performance</a></header>
+<main><h1>{title}</h1>{body}</main></body></html>"""
 
 
 def _login_page(message: str = "", status: int = 200, next_path: str = "/",
@@ -501,7 +506,9 @@ def _login_page(message: str = "", status: int = 200, next_path: str = "/",
             f'<label for="password">Password</label>'
             f'<input id="password" name="password" type="password"'
             f' autocomplete="current-password" required{described}>'
-            f'<button type="submit">Sign in</button></form>')
+            f'<button type="submit">Sign in</button></form>'
+            f'<p class="back">No account? Ask your partnership\'s dashboard admin. '
+            f'<a href="/">Back to the dashboard</a></p>')
     resp = Response(_PAGE.format(title="Sign in", body=body), status=status,
                     mimetype="text/html")
     resp.headers["Cache-Control"] = "no-store"

@@ -8,6 +8,7 @@ inside a layout.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 # Shell: URL state and navigation
 URL_STATE = "url-state"  # dcc.Store on each page: {"query": ..., "shared": ...}
@@ -109,6 +110,48 @@ PACK_DETAIL = "pack-detail"
 PACK_STATUS = "pack-status"
 PACK_DOWNLOAD = "pack-download"
 
+# Shell: who is signed in
+ACCOUNT = "account-menu"
+
+# Data page: upload, validation report, commit, load history, targets
+DATA_UPLOAD = "data-upload"  # dcc.Upload: the drop zone (its file is posted by the browser)
+DATA_PROGRESS = "data-progress"
+DATA_STATUS = "data-status"  # live region: what the upload is doing
+DATA_REPORT_STORE = "data-report-store"  # dcc.Store: /upload/validate's JSON answer
+DATA_REPORT = "data-report"
+DATA_COMMIT = "data-commit"
+DATA_COMMIT_BAR = "data-commit-bar"  # Commit and its explanation, shown for a clean file
+DATA_TEMPLATE_CSV = "data-template-csv"
+DATA_TEMPLATE_XLSX = "data-template-xlsx"
+DATA_COMMIT_STORE = "data-commit-store"  # dcc.Store: /upload/commit's JSON answer
+DATA_RESULT = "data-result"
+DATA_HISTORY = "data-history"
+DATA_HISTORY_MSG = "data-history-message"
+DATA_ROLLBACK = "data-rollback"  # pattern {"type", "index": load id}: asks to roll back
+DATA_ROLLBACK_PENDING = "data-rollback-pending"  # dcc.Store: the load awaiting confirmation
+DATA_ROLLBACK_CONFIRM = "data-rollback-confirm"
+DATA_ROLLBACK_CONFIRM_BOX = "data-rollback-confirm-box"
+DATA_ROLLBACK_YES = "data-rollback-yes"
+DATA_ROLLBACK_NO = "data-rollback-no"
+TGT_INDICATOR = "target-indicator"
+TGT_AREA = "target-area"
+TGT_FROM = "target-from"
+TGT_TO = "target-to"
+TGT_VALUE = "target-value"
+TGT_TOLERANCE = "target-tolerance"
+TGT_SAVE = "target-save"
+TGT_MESSAGE = "target-message"
+TGT_LIST = "target-list"
+TGT_DELETE = "target-delete"  # pattern {"type", "index": target id}
+
+# Indicator view: notes
+NOTE_SECTION = "note-section"
+NOTE_TEXT = "note-text"
+NOTE_PERIOD = "note-period"
+NOTE_SAVE = "note-save"
+NOTE_MESSAGE = "note-message"
+NOTE_LIST = "note-list"
+
 
 def nav_link(path: str) -> dict[str, str]:
     """A navbar link, keyed by the page's path so that its query can be kept up to date."""
@@ -136,3 +179,13 @@ def export_link(target: str, fmt: str) -> dict[str, str]:
 def chart_size(target: str) -> dict[str, str]:
     """A chart's image size choice (Word page or 16:9 slide) for its download links."""
     return {"type": CHART_SIZE, "target": target}
+
+
+def rollback_button(load_id: int) -> dict[str, Any]:
+    """A load history row's Roll back button (admins only)."""
+    return {"type": DATA_ROLLBACK, "index": load_id}
+
+
+def target_delete(target_id: int) -> dict[str, Any]:
+    """A target list row's Delete button (admins only)."""
+    return {"type": TGT_DELETE, "index": target_id}

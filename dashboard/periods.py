@@ -258,3 +258,28 @@ def parse_local_period(period_type: str, label: str) -> PeriodSpec:
     if kind in ("reporting_year", "academic_year", "calendar_year"):
         return parse_year_label(text, kind)[0]
     raise PeriodError(f"{period_type!r} is not a period type this dashboard knows")
+
+
+def every_period(first: dt.date, last: dt.date, period_type: str) -> list[PeriodSpec]:
+    """Every month or financial-year quarter whose start lies from `first` to `last`.
+
+    The trend chart's axis has a place for each one, so that a missing quarter shows as a gap
+    instead of its neighbours being drawn side by side as if they were consecutive.
+
+    Raises:
+        PeriodError: for a type other than ``month`` or ``quarter``.
+    """
+    if period_type not in ("month", "quarter"):
+        raise PeriodError(f"every_period needs month or quarter, not {period_type!r}")
+    step = 1 if period_type == "month" else 3
+    out: list[PeriodSpec] = []
+    y, m = first.year, first.month
+    while (y, m) <= (last.year, last.month):
+        if period_type == "month":
+            out.append(month(y, m))
+        else:
+            out.append(quarter(y if m >= 4 else y - 1, ((m - 4) % 12) // 3 + 1))
+        m += step
+        if m > 12:
+            y, m = y + 1, m - 12
+    return out

@@ -15,17 +15,17 @@ from sqlalchemy import Engine
 
 from dashboard.cache import cache
 from dashboard.changes import Change, changes_since, meetings, previous_meeting
-from dashboard.context import current_engine, current_settings
+from dashboard.context import current_engine
 from dashboard.forecast import DEMAND_CODES, StoredForecast, stored_forecast
 from dashboard.metrics.spc import SpcResult
 from dashboard.signals import CHART_PERIOD_TYPES, BaselineRecord, baselines, spc_for_series
-from dashboard.views_data import IndicatorData, in_range
+from dashboard.views_data import IndicatorData, data_key, in_range
 
 TIMEOUT = 600
 
 
 def _db() -> str:
-    return current_settings().database_url
+    return data_key()  # the database and its newest load: see views_data.data_key
 
 
 def indicator_spc(

@@ -3,7 +3,8 @@
 Pages and callbacks call these functions and nothing below them. Functions that take an
 ``engine`` are plain and testable without Flask; the ``cached_*`` ones read the engine and
 settings of the app serving the request and memoize through the shared cache (the database URL
-is part of every key, so two apps on two databases never share an entry).
+and the newest committed load are part of every key, so two apps on two databases never share an
+entry and no worker serves figures from before an upload or rollback; see `data_key`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Engine, select
+from flask import g, has_request_context
+from sqlalchemy import Engine, func, select
 
 from dashboard import queries
 from dashboard.cache import cache
@@ -29,9 +31,10 @@ from dashboard.metrics import (
     quartile_bounds,
     rate_interval,
 )
+from dashboard.periods import every_period
 from dashboard.queries import AreaInfo, GroupInfo
 from dashboard.scorecard import ENGLAND, IndicatorSummary, Scorecard, build_scorecard
-from dashboard.store.models import Indicator, Observation, Period
+from dashboard.store.models import DataLoad, Indicator, Observation, Period
 from dashboard.viewstate import DOMAINS, Choices, ViewState
 
 TIMEOUT = 600
@@ -41,7 +44,31 @@ CHANGE_ORDER = {"worsening": 0, "neutral": 1, "improving": 2}
 
 
 def _db() -> str:
-    return current_settings().database_url
+    return data_key()
+
+
+def latest_load_id(engine: Engine) -> int:
+    """The id of the newest committed load (an upload, import or rollback); 0 for none."""
+    with engine.connect() as c:
+        newest = c.scalar(select(func.max(DataLoad.id)).where(DataLoad.status == "committed"))
+    return int(newest or 0)
+
+
+def data_key() -> str:
+    """The store part of every cached view's key: the database URL and its newest load.
+
+    Workers share no memory, and an in-process cache cannot be cleared in another worker, so
+    an upload or a rollback in one worker would leave the others showing the old figures
+    until their entries expired. With the newest committed load in the key, every worker's
+    next request asks for new entries at once. One ``SELECT max(id)`` per request (kept on
+    ``flask.g``) is the price.
+    """
+    url = current_settings().database_url
+    if not has_request_context():
+        return f"{url}#load{latest_load_id(current_engine())}"
+    if "data_key" not in g:
+        g.data_key = f"{url}#load{latest_load_id(current_engine())}"
+    return str(g.data_key)
 
 
 def _num(v: Any) -> float | None:
@@ -384,7 +411,10 @@ def trend_table(data: IndicatorData, neighbours: Sequence[str] = (), start: int 
     """One row per period of the home area's period type: the trend chart's table twin.
 
     Columns: home (with interval and status), neighbour average with "n of N", England,
-    region, and one column per chosen neighbour; also the rows of the CSV download.
+    region, and one column per chosen neighbour; also the rows of the CSV download. ``start``
+    and ``end`` are each period's dates. A monthly or quarterly series has a row for every
+    month or quarter from its first to its last, those without a figure saying "no data", so
+    that the chart's axis never draws two periods a year apart side by side.
     """
     s = in_range(data.series, start, end)
     ptype = home_type(data)
@@ -402,7 +432,8 @@ def trend_table(data: IndicatorData, neighbours: Sequence[str] = (), start: int 
     for p in periods.itertuples():
         by = by_period.get(p.period_id, {})
         home = by.get(data.area.code)
-        row: dict[str, Any] = {"period": p.label, "year": p.year, "sort_key": p.sort_key}
+        row: dict[str, Any] = {"period": p.label, "year": p.year, "sort_key": p.sort_key,
+                               "start": p.start, "end": p.end}
         hv = _num(home.value) if home is not None else None
         row["home"] = hv
         row["home_status"] = _status(home)
@@ -420,7 +451,70 @@ def trend_table(data: IndicatorData, neighbours: Sequence[str] = (), start: int 
             row[c] = _num(by[c].value) if c in by else None
             row[f"{c}_status"] = _status(by.get(c))
         rows.append(row)
+    if ptype in ("month", "quarter") and len(rows) > 1:
+        rows = _with_gaps(rows, ptype, neighbours)
     return pd.DataFrame(rows)
+
+
+def _with_gaps(rows: list[dict[str, Any]], ptype: str,
+               neighbours: Sequence[str]) -> list[dict[str, Any]]:
+    """The rows of a monthly or quarterly table with a "no data" row for each missing period."""
+    have = {r["start"]: r for r in rows}
+    out = []
+    for p in every_period(rows[0]["start"], rows[-1]["start"], ptype):
+        row = have.get(p.start)
+        if row is None:
+            row = {"period": p.label, "year": p.end.year, "sort_key": p.sort_key,
+                   "start": p.start, "end": p.end, "home": None, "home_status": "no data",
+                   "synthetic": False, "home_lower": None, "home_upper": None,
+                   "neighbour_average": None, "neighbours_reporting": "", "england": None,
+                   "region": None}
+            for c in neighbours:
+                row[c], row[f"{c}_status"] = None, "no data"
+        out.append(row)
+    return out
+
+
+#: Period types that are a year or a point in a year: the annual benchmarks of a local series.
+ANNUAL_TYPES = ("reporting_year", "financial_year", "academic_year", "calendar_year", "rolling",
+                "snapshot")
+
+
+def annual_benchmarks(data: IndicatorData, start: int | None = None,
+                      end: int | None = None) -> pd.DataFrame:
+    """England's, the region's and the neighbour average's annual figures for a local series.
+
+    When the home area's series is monthly or quarterly, its comparators are often published
+    only for whole years. The trend table keeps to the home area's type of period, so these
+    are returned apart, each with its own period's label and dates, to be drawn across the
+    months or quarters the year covers, never relabelled as one of them.
+
+    Returns:
+        Rows of ``series`` (name), ``role``, ``period`` (label), ``start``, ``end`` and
+        ``value``; empty unless the home series is monthly or quarterly.
+    """
+    cols = ["series", "role", "period", "start", "end", "value"]
+    if home_type(data) not in ("month", "quarter"):
+        return pd.DataFrame(columns=cols)
+    s = in_range(data.series, start, end)
+    s = s[s["period_type"].isin(ANNUAL_TYPES)]
+    rows: list[dict[str, Any]] = []
+    for role, name in (("england", "England"),
+                       ("region", data.region.name if data.region else "Region")):
+        for r in s[(s["role"] == role) & s["value"].notna()].itertuples():
+            rows.append({"series": name, "role": role, "period": r.label, "start": r.start,
+                         "end": r.end, "value": float(r.value)})
+    nb = s[s["role"] == "neighbour"]
+    n_total = len(data.group.neighbours) if data.group else 0
+    for _pid, group in nb.groupby("period_id", sort=False):
+        comp = neighbour_average([_num(v) for v in group["value"]]
+                                 + [None] * (n_total - len(group)))
+        if comp.value is not None:
+            r = group.iloc[0]
+            rows.append({"series": "Statistical neighbour average", "role": "neighbour_average",
+                         "period": r["label"], "start": r["start"], "end": r["end"],
+                         "value": comp.value})
+    return pd.DataFrame(rows, columns=cols).sort_values(["role", "end"]).reset_index(drop=True)
 
 
 def _status(r: Any) -> str:
@@ -500,9 +594,19 @@ def breakdowns(data: IndicatorData, start: int | None = None,
 
 
 def summary_for(state: ViewState, code: str, end: int | None) -> IndicatorSummary | None:
-    """The scorecard's summary (RAG, narrative) of one indicator, as at `end` if given."""
-    sc = _scorecard_codes(_db(), state.area or current_settings().home_area, state.domain,
-                          _vintage(state), str(end) if end else None, code)
+    """The scorecard's summary (RAG, narrative) of one indicator, as at `end` if given.
+
+    Someone opening an indicator has usually just seen its area's scorecard: when that is in
+    the cache, its row is the summary (the same computation), which saves building a
+    one-indicator scorecard, a sixth of the indicator view's first drawing.
+    """
+    area, period = state.area or current_settings().home_area, str(end) if end else None
+    shown = cache.get(_scorecard.make_cache_key(
+        _scorecard.uncached, _db(), area, state.domain, None, _vintage(state), period))
+    row = next((r for r in shown.rows if r.code == code), None) if shown else None
+    if row is not None:  # the domain's frame gives NaN where one indicator's gives None
+        return replace(row, suppression=_text(row.suppression))
+    sc = _scorecard_codes(_db(), area, state.domain, _vintage(state), period, code)
     return sc.rows[0] if sc.rows else None
 
 

@@ -28,7 +28,6 @@ from dashboard.components import (
     url_data,
     url_store,
 )
-from dashboard.context import current_settings
 from dashboard.figures import (
     breakdown_figure,
     comparison_bar,
@@ -43,6 +42,7 @@ from dashboard.views_data import (
     breakdowns,
     cached_choices,
     cached_indicator,
+    data_key,
     funnel_points,
     indicator_options,
     latest_comparison,
@@ -52,6 +52,7 @@ from dashboard.views_data import (
     trend_table,
 )
 from dashboard.viewstate import ViewState
+from layouts.indicator_notes import notes_section, with_overlays
 from layouts.indicator_signals import chart_toggle, parts_for, with_forecast
 
 dash.register_page(__name__, path="/indicator", name="Indicator", order=1,
@@ -154,7 +155,8 @@ def layout(**query: Any) -> html.Div:
                 html.Div(sp.spc_box, id=ids.IND_SPC_BOX, hidden=sp.spc_hidden),
             ], lg=9),
             dbc.Col([html.Div(v.summary, id=ids.IND_SUMMARY),
-                     html.Div(sp.panel, id=ids.IND_SIGNAL, className=sp.panel_class)],
+                     html.Div(sp.panel, id=ids.IND_SIGNAL, className=sp.panel_class),
+                     html.Div(notes_section(s, cached_indicator(s)), id=ids.NOTE_SECTION)],
                     lg=3, className="d-flex flex-column"),
         ], className="g-3 mb-3"),
         dbc.Row([
@@ -232,7 +234,7 @@ def trend_part(state: ViewState) -> tuple[Any, Any, dict[str, str]]:
 
 
 def _db() -> str:
-    return current_settings().database_url
+    return data_key()  # the database and its newest load: see views_data.data_key
 
 
 TREND_TEXT = ("Lines over time for the home area, the statistical neighbour average, England, the "
@@ -369,7 +371,7 @@ def trend(data: IndicatorData, state: ViewState, table: Any, summary: Any) -> go
         region_name=data.region.name if data.region else None,
         neighbours=[(c, names.get(c, c)) for c in state.neighbours],
         target=summary.target if summary is not None else None, totals=_is_count(data))
-    return with_forecast(fig, data, table)
+    return with_overlays(with_forecast(fig, data, table), data, state, table)
 
 
 def _is_count(data: IndicatorData) -> bool:

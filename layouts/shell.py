@@ -12,6 +12,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboard import ids
+from layouts.account import account_menu
 
 OGL = "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/"
 
@@ -29,6 +30,7 @@ def navbar() -> dbc.Navbar:
                         className="brand"),
         dbc.Nav(links, navbar=True, className="ms-auto"),
         copy_link(),
+        account_menu(),
     ], fluid=True), color="dark", dark=True, className="app-navbar")
 
 

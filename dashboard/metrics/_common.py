@@ -25,6 +25,8 @@ def as_number(value: object) -> float | None:
     Returns:
         The value as a float, or None for None, NaN, infinities, booleans and non-numbers.
     """
+    if type(value) is float:  # the common case, without the slow ABC check below (profiled:
+        return value if math.isfinite(value) else None  # a quarter of a scorecard's time)
     if isinstance(value, bool) or not isinstance(value, Real):
         return None
     number = float(value)

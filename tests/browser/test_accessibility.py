@@ -143,12 +143,9 @@ def press(driver: WebDriver, key: str) -> None:
 
 
 def test_keyboard_only_journey(browser, server_url, tmp_path):
-    """Keyboard only: skip link, scorecard, Enter opens an indicator, Space adds a neighbour, CSV.
-
-    Focus moves with each Tab, the skip link comes first, Enter on an indicator's name opens
-    its view, Space on a neighbour's checkbox adds its line to the trend chart, and Enter on
-    the table's Download CSV link saves the file.
-    """
+    """Keyboard only: skip link, Enter opens an indicator, Space adds a line, Enter saves CSV."""
+    # Focus must move with each Tab (tab_until), land where each step expects, and stay on the
+    # neighbour's checkbox after Space.
     d = browser
     d.execute_cdp_cmd("Browser.setDownloadBehavior",
                       {"behavior": "allow", "downloadPath": str(tmp_path)})

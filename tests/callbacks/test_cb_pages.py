@@ -125,4 +125,4 @@ def test_shell_navbar_lists_pages_in_order(cb):
     links = find(cb.shell.shell(), lambda c: isinstance(getattr(c, "id", None), dict)
                  and c.id.get("type") == ids.NAV_LINK)
     assert [text(link) for link in links] == ["Scorecard", "Indicator", "Compare",
-                                              "What changed", "Meeting pack", "About"]
+                                              "What changed", "Meeting pack", "Data", "About"]

@@ -1,4 +1,4 @@
-"""Many people at once: simulated users' sessions against 4 gunicorn workers, no errors."""
+"""Many people at once (users on 4 gunicorn workers); the HTTP benchmark's short mode."""
 
 from __future__ import annotations
 
@@ -25,3 +25,16 @@ def test_load_users_sessions_have_no_errors(app_server, payloads, catalogue):
     assert not tally.errors, "\n".join(tally.errors[:20])
     missing = KINDS - set(tally.ms)
     assert not missing, f"kinds of request not made: {missing}"
+
+
+def test_http_benchmark_short_mode_prints_figures(load_db):
+    """bench.http in its short mode runs end to end on PostgreSQL and prints every figure."""
+    from bench.http import run
+
+    lines = run(load_db, repeat=5, cache_url=None, loads=2)
+    print("\n" + "\n".join(lines))
+    text = "\n".join(lines)
+    for name in ("scorecard: area change", "indicator: open an indicator",
+                 "indicator: switch a neighbour on", "compare grid", "page load to first chart",
+                 "worker resident memory"):
+        assert name in text
