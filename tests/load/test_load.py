@@ -31,7 +31,7 @@ def test_http_benchmark_short_mode_prints_figures(load_db):
     """bench.http in its short mode runs end to end on PostgreSQL and prints every figure."""
     from bench.http import run
 
-    lines = run(load_db, repeat=5, cache_url=None, loads=2)
+    lines = run(load_db, repeat=3, cache_url=None, loads=1)
     print("\n" + "\n".join(lines))
     text = "\n".join(lines)
     for name in ("scorecard: area change", "indicator: open an indicator",

@@ -29,14 +29,14 @@ def test_postgres_restart_mid_load_gets_503_then_recovers(cluster, app_server, p
     times: dict[str, float] = {}
 
     def restart() -> None:
-        time.sleep(4)
+        time.sleep(3)
         times["down"] = time.monotonic()
         cluster.stop()
         time.sleep(DOWN)
         cluster.start()
         times["up"] = time.monotonic()
 
-    tally = run_load(app_server, payloads, catalogue, users=10, duration=8 + DOWN + GRACE + 4,
+    tally = run_load(app_server, payloads, catalogue, users=10, duration=3 + DOWN + GRACE + 2,
                      during=restart, ok=(200, 204, 503))
     print(f"\nPostgreSQL down for {DOWN:.0f} s mid-load: statuses {dict(tally.statuses)}")
     assert not tally.errors, "\n".join(tally.errors[:20])  # no 500, no dropped connection
