@@ -184,7 +184,8 @@ class Scorecard:
         }
 
 
-def _num(v: Any) -> float | None:
+def to_number(v: Any) -> float | None:
+    """A float, or None for missing, NaN or text (a suppressed value is never a number)."""
     if v is None:
         return None
     try:
@@ -217,7 +218,7 @@ def pick_period(series: list[dict[str, Any]], as_at: str | None) -> int | None:
             raise ScorecardError(f"period {as_at!r} is not a year such as 2020 or a label")
         if not candidates:
             return None
-    numeric = [i for i in candidates if _num(series[i]["value"]) is not None]
+    numeric = [i for i in candidates if to_number(series[i]["value"]) is not None]
     return (numeric or candidates)[-1]
 
 
@@ -282,22 +283,22 @@ def _summarise(m: Any, s: list[dict[str, Any]] | None, idx: int | None,
                region: AreaInfo | None, targets: pd.DataFrame,
                neighbour_method: str) -> IndicatorSummary:
     polarity = m.polarity
-    mult = _num(m.multiplier) or (100.0 if m.unit == "percent" else 1.0)
+    mult = to_number(m.multiplier) or (100.0 if m.unit == "percent" else 1.0)
     cur = s[idx] if s and idx is not None else None
     period = _spec(cur) if cur is not None else None
-    value = _num(cur["value"]) if cur is not None else None
+    value = to_number(cur["value"]) if cur is not None else None
     same_type = ([p for p in s[:idx] if p["period_type"] == cur["period_type"]]
                  if s and cur is not None and idx is not None else [])
     prev = same_type[-1] if same_type else None
-    prev_value = _num(prev["value"]) if prev is not None else None
+    prev_value = to_number(prev["value"]) if prev is not None else None
     values_by_area: dict[int, float | None] = {}
     nums: dict[int, tuple[float | None, float | None]] = {}
     la_values: dict[str, float | None] = {}
     for r in cs or []:
-        values_by_area[r["area_id"]] = _num(r["value"])
-        nums[r["area_id"]] = (_num(r["numerator"]), _num(r["denominator"]))
+        values_by_area[r["area_id"]] = to_number(r["value"])
+        nums[r["area_id"]] = (to_number(r["numerator"]), to_number(r["denominator"]))
         if r["area_type"] == "la":
-            la_values[str(r["area_id"])] = _num(r["value"])
+            la_values[str(r["area_id"])] = to_number(r["value"])
     nb_list = list(group.neighbours) if group else []
     nb_values = [values_by_area.get(n.area.id) for n in nb_list]
     comparator = neighbour_average(
@@ -317,8 +318,8 @@ def _summarise(m: Any, s: list[dict[str, Any]] | None, idx: int | None,
         Position(None, 0, None, None, None, None)
     interval = None
     if cur is not None:
-        x, n = _num(cur["numerator"]), _num(cur["denominator"])
-        lo, hi = _num(cur["ci_lower"]), _num(cur["ci_upper"])
+        x, n = to_number(cur["numerator"]), to_number(cur["denominator"])
+        lo, hi = to_number(cur["ci_lower"]), to_number(cur["ci_upper"])
         if lo is not None and hi is not None:
             interval = Interval(lo, hi, 0.95, "published")
         elif x is not None and n:
@@ -339,7 +340,7 @@ def _summarise(m: Any, s: list[dict[str, Any]] | None, idx: int | None,
     spark = []
     if s and cur is not None and idx is not None:
         tail = [p for p in s[: idx + 1] if p["period_type"] == cur["period_type"]][-5:]
-        spark = [Point(p["label"], _num(p["value"]), p["status"], p["suppression"],
+        spark = [Point(p["label"], to_number(p["value"]), p["status"], p["suppression"],
                        bool(p["synthetic"])) for p in tail]
     summary = IndicatorSummary(
         code=m.code, name=m.short_name or m.name, theme=m.theme, unit=m.unit,
@@ -381,8 +382,8 @@ def _trend(s: list[dict[str, Any]] | None, idx: int | None, polarity: str,
         return none
     cur_type = s[idx]["period_type"]
     pts = [p for p in s[: idx + 1] if p["period_type"] == cur_type][-5:]
-    events = [_num(p["numerator"]) for p in pts]
-    totals = [_num(p["denominator"]) for p in pts]
+    events = [to_number(p["numerator"]) for p in pts]
+    totals = [to_number(p["denominator"]) for p in pts]
     if len(pts) < 5 or None in events or None in totals:
         return none
     years = [p["end"].year for p in pts]

@@ -33,7 +33,13 @@ from dashboard.metrics import (
 )
 from dashboard.periods import every_period
 from dashboard.queries import AreaInfo, GroupInfo
-from dashboard.scorecard import ENGLAND, IndicatorSummary, Scorecard, build_scorecard
+from dashboard.scorecard import (
+    ENGLAND,
+    IndicatorSummary,
+    Scorecard,
+    build_scorecard,
+    to_number,
+)
 from dashboard.store.models import DataLoad, Indicator, Observation, Period
 from dashboard.viewstate import DOMAINS, Choices, ViewState
 
@@ -69,16 +75,6 @@ def data_key() -> str:
     if "data_key" not in g:
         g.data_key = f"{url}#load{latest_load_id(current_engine())}"
     return str(g.data_key)
-
-
-def _num(v: Any) -> float | None:
-    if v is None:
-        return None
-    try:
-        f = float(v)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(f) else f
 
 
 def _text(v: Any) -> str | None:
@@ -285,7 +281,7 @@ def compare_grid(sc: Scorecard) -> CompareGrid:
             return Cell(row.fmt_short(value), band, value)
 
         by_code = {v["code"]: v["value"] for v in r.neighbour_values}
-        cells = [cell(r.value)] + [cell(_num(by_code.get(n.area.code))) for n in neighbours]
+        cells = [cell(r.value)] + [cell(to_number(by_code.get(n.area.code))) for n in neighbours]
         cells.append(cell(r.england, la=False))
         grid.rows.append(GridRow(r.code, r.name, r.period.label, r.polarity, r.synthetic, cells))
     return grid
@@ -308,7 +304,7 @@ class IndicatorData:
     @property
     def multiplier(self) -> float:
         """The scale of the published value (100 for a percentage)."""
-        m = _num(self.meta.get("multiplier"))
+        m = to_number(self.meta.get("multiplier"))
         return m or (100.0 if self.meta.get("unit") == "percent" else 1.0)
 
     def fmt(self, value: float | None, suppression: str | None = None) -> str:
@@ -434,21 +430,21 @@ def trend_table(data: IndicatorData, neighbours: Sequence[str] = (), start: int 
         home = by.get(data.area.code)
         row: dict[str, Any] = {"period": p.label, "year": p.year, "sort_key": p.sort_key,
                                "start": p.start, "end": p.end}
-        hv = _num(home.value) if home is not None else None
+        hv = to_number(home.value) if home is not None else None
         row["home"] = hv
         row["home_status"] = _status(home)
         row["synthetic"] = bool(home.synthetic) if home is not None else False
         ci = _interval(data, home) if home is not None else None
         row["home_lower"], row["home_upper"] = (ci.lower, ci.upper) if ci else (None, None)
-        nb_vals = [_num(by[c].value) if c in by else None for c in nb_codes]
+        nb_vals = [to_number(by[c].value) if c in by else None for c in nb_codes]
         comp = neighbour_average(nb_vals) if n_total else None
         row["neighbour_average"] = comp.value if comp else None
         row["neighbours_reporting"] = comp.reporting_text if comp else ""
-        row["england"] = _num(by[ENGLAND].value) if ENGLAND in by else None
+        row["england"] = to_number(by[ENGLAND].value) if ENGLAND in by else None
         region_code = data.region.code if data.region else None
-        row["region"] = _num(by[region_code].value) if region_code in by else None
+        row["region"] = to_number(by[region_code].value) if region_code in by else None
         for c in neighbours:
-            row[c] = _num(by[c].value) if c in by else None
+            row[c] = to_number(by[c].value) if c in by else None
             row[f"{c}_status"] = _status(by.get(c))
         rows.append(row)
     if ptype in ("month", "quarter") and len(rows) > 1:
@@ -507,7 +503,7 @@ def annual_benchmarks(data: IndicatorData, start: int | None = None,
     nb = s[s["role"] == "neighbour"]
     n_total = len(data.group.neighbours) if data.group else 0
     for _pid, group in nb.groupby("period_id", sort=False):
-        comp = neighbour_average([_num(v) for v in group["value"]]
+        comp = neighbour_average([to_number(v) for v in group["value"]]
                                  + [None] * (n_total - len(group)))
         if comp.value is not None:
             r = group.iloc[0]
@@ -522,16 +518,16 @@ def _status(r: Any) -> str:
     if r is None:
         return "no data"
     sup = _text(r.suppression)
-    if _num(r.value) is None:
+    if to_number(r.value) is None:
         return f"suppressed or not available ({sup})" if sup else "not available"
     return str(r.status or "final")
 
 
 def _interval(data: IndicatorData, r: Any) -> Interval | None:
-    lo, hi = _num(r.ci_lower), _num(r.ci_upper)
+    lo, hi = to_number(r.ci_lower), to_number(r.ci_upper)
     if lo is not None and hi is not None:
         return Interval(lo, hi, 0.95, "published")
-    x, n = _num(r.numerator), _num(r.denominator)
+    x, n = to_number(r.numerator), to_number(r.denominator)
     if x is None or not n:
         return None
     if data.meta["unit"] == "percent":
