@@ -28,6 +28,7 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from dashboard import queries, signals
+from dashboard.ingest.writer import VALUE_FIELDS as WRITER_FIELDS
 from dashboard.scorecard import ENGLAND, IndicatorSummary, _summarise, build_scorecard, pick_period
 from dashboard.store.db import session_scope
 from dashboard.store.models import (
@@ -41,16 +42,8 @@ from dashboard.viewstate import ViewState
 
 DOMAINS = ("children", "adults", "partnership")
 DEFAULT_DAYS = 30
-VALUE_FIELDS = (
-    "value",
-    "numerator",
-    "denominator",
-    "ci_lower",
-    "ci_upper",
-    "status",
-    "suppression",
-    "synthetic",
-)
+# The stored fields of a version, as the writer keeps them, less the free-text note.
+VALUE_FIELDS = tuple(f for f in WRITER_FIELDS if f != "note")
 
 VALUE = "value"
 RAG = "RAG"

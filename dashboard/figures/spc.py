@@ -254,58 +254,28 @@ def _baseline_marks(fig: go.Figure, result: SpcResult) -> None:
         words = ("Baseline" if i == 0 else "New baseline") + (
             f": {seg.reason}" if seg.reason else ""
         )
-        fig.add_shape(
-            type="line",
-            x0=at,
-            x1=at,
-            xref="x",
-            y0=0,
-            y1=1,
-            yref="paper",
-            line={"color": COLOURS["text"], "width": 1.5, "dash": "dashdot"},
-            name=f"baseline {i}",
-        )
-        fig.add_annotation(
-            x=at,
-            xref="x",
-            y=1,
-            yref="paper",
-            yanchor="top",
-            xanchor="left",
-            xshift=4,
-            text=_wrap(words),
-            showarrow=False,
-            align="left",
-            hovertext=words,
-            font={"size": 11, "color": COLOURS["text"]},
-            bgcolor="rgba(255,255,255,0.85)",
-        )
+        _marker_line(fig, at, f"baseline {i}", colour=COLOURS["text"], width=1.5,
+                     dash="dashdot", text=_wrap(words), at_top=True,
+                     hovertext=words, bgcolor="rgba(255,255,255,0.85)")
         pts_in_seg = seg.end - seg.start
         if seg.n_baseline < pts_in_seg and seg.limits != NO_LIMITS:
             fixed = seg.start + seg.n_baseline - 0.5
-            fig.add_shape(
-                type="line",
-                x0=fixed,
-                x1=fixed,
-                xref="x",
-                y0=0,
-                y1=1,
-                yref="paper",
-                line={"color": COLOURS["muted"], "width": 1, "dash": "dot"},
-                name=f"baseline {i} fixed",
-            )
-            fig.add_annotation(
-                x=fixed,
-                xref="x",
-                y=0,
-                yref="paper",
-                yanchor="bottom",
-                xanchor="left",
-                xshift=4,
-                showarrow=False,
-                text=f"Limits fixed on {seg.n_baseline} points",
-                font={"size": 11, "color": COLOURS["muted"]},
-            )
+            _marker_line(fig, fixed, f"baseline {i} fixed", colour=COLOURS["muted"], width=1,
+                         dash="dot", text=f"Limits fixed on {seg.n_baseline} points",
+                         at_top=False)
+
+
+def _marker_line(fig: go.Figure, at: float, name: str, *, colour: str, width: float,
+                 dash: str, text: str, at_top: bool, **label: Any) -> None:
+    """A full-height vertical line at `at` with a small label at its top or foot."""
+    fig.add_shape(type="line", x0=at, x1=at, xref="x", y0=0, y1=1, yref="paper",
+                  line={"color": colour, "width": width, "dash": dash}, name=name)
+    fig.add_annotation(
+        x=at, xref="x", y=1 if at_top else 0, yref="paper",
+        yanchor="top" if at_top else "bottom", xanchor="left", xshift=4, text=text,
+        showarrow=False, **({"align": "left"} if at_top else {}), **label,
+        font={"size": 11, "color": colour},
+    )
 
 
 def spc_table(result: SpcResult, fmt: Formatter) -> pd.DataFrame:
